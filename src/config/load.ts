@@ -1,0 +1,178 @@
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+/** Values from the command line that override the file and the environment. */
+export interface ConfigFlags {
+  orgUrl?: string;
+  share?: number;
+  concurrency?: number;
+  journal?: string;
+  tokenFile?: string;
+}
+
+/** The resolved configuration: file < env < flags, relative paths made absolute. No secret inside. */
+export interface Config extends ParsedConfig {
+  /** Directory of the config file; relative paths in it are relative to this. */
+  baseDir: string;
+  configFile: string | null;
+  okta: ParsedConfig['okta'] & { orgUrl: string };
+  journal: string;
+  reportDir: string;
+  tokenFile: string | null;
+}
+
+export const DEFAULT_CONFIG_FILE = 'efs-okta.yaml';
+
+/** Renders zod issues as `key: problem (got value)`, one per line, naming what is allowed. */
+export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.map(String).join('.') || '(top level)';
+      const got = valueAt(input, issue.path);
+      const gotText = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      let message = issue.message;
+      if (issue.code === 'unrecognized_keys') {
+        message = `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; see the config reference in the README`;
+        return `${key}: ${message}`;
+      }
+      if (issue.code === 'invalid_value' && 'values' in issue) {
+        message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      return `${key}: ${message}${gotText}`;
+    })
+    .join('\n');
+}
+
+function valueAt(input: unknown, keys: PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const k of keys) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+export function parseConfig(raw: unknown, where: string): ParsedConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError('CONFIG_INVALID', `${where} is not valid:\n${formatIssues(result.error.issues, raw)}`, {
+      context: { file: where },
+    });
+  }
+  return result.data;
+}
+
+export function readConfigFile(file: string): unknown {
+  if (!existsSync(file)) {
+    throw new ConfigError('CONFIG_MISSING', `config file ${file} not found: pass -c/--config FILE, or run "efs-okta init" to write one`, {
+      context: { file },
+    });
+  }
+  const text = readFileSync(file, 'utf8');
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    const line = err instanceof YAMLParseError ? ` at line ${err.linePos?.[0]?.line ?? '?'}` : '';
+    throw new ConfigError('CONFIG_YAML', `${file} is not valid YAML${line}: ${(err as Error).message.split('\n')[0]}`, {
+      context: { file },
+      cause: err,
+    });
+  }
+}
+
+/** Loads, validates and resolves the config: defaults < file < env < flags. */
+export function loadConfig(
+  configPath: string | null,
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const file = configPath ?? DEFAULT_CONFIG_FILE;
+  const raw = readConfigFile(file);
+  const parsed = parseConfig(raw, file);
+  return resolveConfig(parsed, { baseDir: path.dirname(path.resolve(file)), configFile: path.resolve(file) }, flags, env);
+}
+
+export function resolveConfig(
+  parsed: ParsedConfig,
+  where: { baseDir: string; configFile: string | null },
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
+  const abs = (p: string): string => (path.isAbsolute(p) ? p : path.resolve(where.baseDir, p));
+  const orgUrl = flags.orgUrl ?? env.OKTA_ORG_URL ?? parsed.okta.orgUrl;
+  if (!orgUrl) {
+    throw new ConfigError('ORG_URL_MISSING', 'the Okta org URL is not set: set okta.orgUrl in the config, export OKTA_ORG_URL or pass --org-url', {});
+  }
+  const share = flags.share ?? numberFromEnv(env, 'EFS_OKTA_SHARE') ?? parsed.okta.share;
+  const concurrency = flags.concurrency ?? numberFromEnv(env, 'EFS_OKTA_CONCURRENCY') ?? parsed.okta.concurrency;
+  if (!(share > 0 && share <= 1)) throw new ConfigError('CONFIG_INVALID', `--share must be in (0, 1] (got ${share})`);
+  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 75)) {
+    throw new ConfigError('CONFIG_INVALID', `--concurrency must be a whole number from 1 to 75 (got ${concurrency})`);
+  }
+  const sources = { ...parsed.sources };
+  for (const kind of ['admins', 'panelists', 'portals'] as const) {
+    const s = sources[kind];
+    if (!s) continue;
+    if (s.type === 'database' || (s.query && !s.file)) {
+      if (!s.query) throw new ConfigError('CONFIG_INVALID', `sources.${kind}.query is required for a database source`);
+      if (!parsed.database) throw new ConfigError('CONFIG_INVALID', `sources.${kind} reads the database, but the "database" section is missing`);
+      sources[kind] = { ...s, type: 'database' } as never;
+    } else {
+      if (!s.file) throw new ConfigError('CONFIG_INVALID', `sources.${kind}.file is required (or a query with type: database)`);
+      sources[kind] = { ...s, file: abs(s.file) } as never;
+    }
+  }
+  const journal = abs(flags.journal ?? env.EFS_OKTA_JOURNAL ?? parsed.journal ?? `${parsed.installation}.efs-okta.sqlite`);
+  const tokenFile = flags.tokenFile ?? env.OKTA_API_TOKEN_FILE ?? null;
+  return {
+    ...parsed,
+    sources,
+    okta: { ...parsed.okta, orgUrl: validateOrgUrl(orgUrl), share, concurrency },
+    portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
+    database: parsed.database
+      ? { ...parsed.database, ...(parsed.database.passwordFile ? { passwordFile: abs(parsed.database.passwordFile) } : {}) }
+      : undefined,
+    federation: { domains: parsed.federation.domains.map((d) => d.trim().toLowerCase()) },
+    journal,
+    reportDir: abs(parsed.reportDir ?? path.join(path.dirname(journal), `${parsed.installation}-reports`)),
+    tokenFile: tokenFile ? abs(tokenFile) : null,
+    baseDir: where.baseDir,
+    configFile: where.configFile,
+  };
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new ConfigError('CONFIG_INVALID', `${name} must be a number (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+/** https is required, except on loopback (the simulator). */
+export function validateOrgUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl ${JSON.stringify(value)} is not a URL: use e.g. https://acme.okta.com`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl must use https (http only for a local simulator on loopback), got ${JSON.stringify(value)}`);
+  }
+  if (url.username || url.password) throw new ConfigError('ORG_URL_INVALID', 'okta.orgUrl must not contain credentials');
+  return url.origin;
+}
+
+export function isReadableFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The config file, one per installation (`efs-okta.yaml`). Credentials are never read from it:
+ * the API token comes from OKTA_API_TOKEN or --token-file, a database password from an env var or file.
+ */
+const valueList = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).transform((v) =>
+  (Array.isArray(v) ? v : [v]).map(String),
+);
+const matchMap = z.record(z.string(), valueList);
+
+const fileOptions = {
+  file: z.string().min(1).optional(),
+  type: z.enum(['csv', 'jsonl', 'database']).optional(),
+  delimiter: z.string().min(1).max(1).or(z.literal('auto')).optional(),
+  encoding: z.enum(['utf-8', 'utf8', 'windows-1252', 'cp1252', 'iso-8859-1', 'latin1', 'auto']).optional(),
+  query: z.string().min(1).optional(),
+};
+
+export const hashMappingSchema = z.strictObject({
+  algorithm: z.enum(['BCRYPT', 'MD5', 'SHA-1', 'SHA-256', 'SHA-512', 'PBKDF2']),
+  valueColumn: z.string().min(1),
+  saltColumn: z.string().min(1).optional(),
+  saltOrder: z.enum(['PREFIX', 'POSTFIX']).optional(),
+  workFactor: z.number().int().min(1).max(20).optional(),
+  iterationCount: z.number().int().min(4096).optional(),
+  keySize: z.number().int().positive().optional(),
+  digestAlgorithm: z.enum(['SHA256_HMAC', 'SHA512_HMAC']).optional(),
+});
+
+export const userSourceSchema = z.strictObject({
+  ...fileOptions,
+  columns: z.strictObject({
+    key: z.string().min(1),
+    email: z.string().min(1).optional(),
+    login: z.string().min(1).optional(),
+    firstName: z.string().min(1).optional(),
+    lastName: z.string().min(1).optional(),
+    locale: z.string().min(1).optional(),
+    status: z.string().min(1).optional(),
+    lastLogin: z.string().min(1).optional(),
+  }),
+  include: matchMap.optional(),
+  exclude: matchMap.optional(),
+  federatedWhen: matchMap.optional(),
+  passwordHash: hashMappingSchema.optional(),
+});
+
+export const portalSourceSchema = z.strictObject({
+  ...fileOptions,
+  columns: z.strictObject({
+    key: z.string().min(1),
+    name: z.string().min(1),
+    url: z.string().min(1),
+    redirectUris: z.string().min(1).optional(),
+  }),
+});
+
+export const databaseSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(1).max(65535).default(3306),
+  socket: z.string().min(1).optional(),
+  database: z.string().min(1),
+  user: z.string().min(1),
+  /** Name of the env var holding the password (default EFS_DB_PASSWORD). */
+  passwordEnv: z.string().min(1).default('EFS_DB_PASSWORD'),
+  passwordFile: z.string().min(1).optional(),
+  tls: z
+    .strictObject({
+      ca: z.string().optional(),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+  /** Optional portal credentials write-back: an UPDATE with :portalKey, :clientId, :clientSecret. */
+  portalWriteBack: z.string().min(1).optional(),
+});
+
+export const configSchema = z.strictObject({
+  installation: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lower-case letters, digits, ".", "_" or "-", at most 63 characters'),
+  okta: z
+    .strictObject({
+      orgUrl: z.string().optional(),
+      share: z.number().gt(0).max(1).default(0.8),
+      concurrency: z.number().int().min(1).max(75).default(8),
+      maxAttempts: z.number().int().min(1).max(20).default(6),
+      oauth: z
+        .strictObject({
+          clientId: z.string().min(1),
+          privateKeyFile: z.string().min(1),
+          keyId: z.string().min(1).optional(),
+          scopes: z.array(z.string()).default(['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage']),
+        })
+        .optional(),
+    })
+    .default({ share: 0.8, concurrency: 8, maxAttempts: 6 }),
+  sources: z.strictObject({
+    admins: userSourceSchema.optional(),
+    panelists: userSourceSchema.optional(),
+    portals: portalSourceSchema.optional(),
+  }),
+  database: databaseSchema.optional(),
+  federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
+  missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),
+  onExisting: z.enum(['report', 'link']).default('report'),
+  groups: z
+    .strictObject({
+      admin: z.string().min(1).optional(),
+      panelist: z.string().min(1).optional(),
+    })
+    .default({}),
+  portals: z
+    .strictObject({
+      callbackPath: z.string().default('/oidc/callback'),
+      postLogoutPath: z.string().default('/'),
+      initiateLoginPath: z.string().optional(),
+      tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']).default('client_secret_basic'),
+      assignGroups: z.array(z.enum(['admin', 'panelist'])).default(['admin', 'panelist']),
+      credentialsFile: z.string().default('portal-credentials.json'),
+    })
+    .default({ callbackPath: '/oidc/callback', postLogoutPath: '/', tokenEndpointAuthMethod: 'client_secret_basic', assignGroups: ['admin', 'panelist'], credentialsFile: 'portal-credentials.json' }),
+  journal: z.string().optional(),
+  reportDir: z.string().optional(),
+});
+
+export type ConfigFile = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type UserSourceConfig = z.output<typeof userSourceSchema>;
+export type PortalSourceConfig = z.output<typeof portalSourceSchema>;
+export type DatabaseConfig = z.output<typeof databaseSchema>;

@@ -1,0 +1,83 @@
+import type { PasswordHash, UserKind } from '../core/types.js';
+
+/** Our fields a source column can be mapped to (config `sources.<kind>.columns`). */
+export interface UserColumns {
+  key: string;
+  email?: string;
+  /** Okta login; defaults to the email column (Okta's default schema wants an email address). */
+  login?: string;
+  firstName?: string;
+  lastName?: string;
+  locale?: string;
+  status?: string;
+  lastLogin?: string;
+}
+
+export interface PortalColumns {
+  key: string;
+  name: string;
+  url: string;
+  /** Extra redirect URIs, separated by spaces, commas or newlines. */
+  redirectUris?: string;
+}
+
+/** How imported password hashes are read (optional). */
+export interface HashMapping {
+  algorithm: PasswordHash['algorithm'];
+  valueColumn: string;
+  saltColumn?: string;
+  saltOrder?: 'PREFIX' | 'POSTFIX';
+  workFactor?: number;
+  iterationCount?: number;
+  keySize?: number;
+  digestAlgorithm?: 'SHA256_HMAC' | 'SHA512_HMAC';
+}
+
+/** Everything records/ needs to turn a raw row of one kind into a classified record. */
+export interface UserRules {
+  kind: UserKind;
+  columns: UserColumns;
+  /** column → allowed values; a row whose value is not listed is `skipped:<value>`. */
+  include?: Record<string, string[]>;
+  /** column → excluded values; a row with a listed value is `skipped:<value>`. */
+  exclude?: Record<string, string[]>;
+  /** column → values that mark the row federated (`skipped:federated`). */
+  federatedWhen?: Record<string, string[]>;
+  /** Email domains (lower-case) that sign in through the company's IdP. */
+  federatedDomains: string[];
+  /** What to do with a missing first/last name: mark invalid, or fill a placeholder. */
+  missingName: { policy: 'invalid' } | { policy: 'placeholder'; value: string };
+  passwordHash?: HashMapping;
+}
+
+export type UserClassification =
+  | { state: 'pending' }
+  | { state: 'skipped'; reason: string; message: string }
+  | { state: 'invalid'; reason: string; message: string };
+
+/** A normalized, classified user record. Field values are normalized (trimmed, NFC, domain lower-cased). */
+export interface UserRecord {
+  kind: UserKind;
+  key: string;
+  line: number;
+  login: string | null;
+  /** loginKey(login): the form under which Okta considers two logins the same. */
+  loginKey: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string | null;
+  status: string | null;
+  lastLogin: string | null;
+  passwordHash: PasswordHash | null;
+  classification: UserClassification;
+}
+
+export interface PortalRecord {
+  key: string;
+  line: number;
+  name: string | null;
+  baseUrl: string | null;
+  redirectUris: string[];
+  classification: { state: 'pending' } | { state: 'invalid'; reason: string; message: string };
+}
