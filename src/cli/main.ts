@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { isEfsOktaError } from '../core/errors.js';
+import { verbs } from './verbs.js';
+
+/**
+ * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, loads the
+ * config, calls the library and renders. Exit codes: 0 done; 1 finished with invalid/conflict/failed
+ * records; 2 usage or config error; 3 auth, permission or fatal error; 130 interrupted.
+ */
+function packageVersion(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const pkg = JSON.parse(readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('efs-okta')
+    .description('Migrate an EFS installation (admins, panelists, portals) onto Okta for Tivian Access')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of verbs) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (isEfsOktaError(err)) {
+      process.stderr.write(`efs-okta: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`efs-okta: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 3;
+  }
+}
+
+function isMainModule(): boolean {
+  const arg = process.argv[1];
+  if (arg === undefined) return false;
+  try {
+    // npm links the bin (node_modules/.bin/efs-okta -> dist/cli/main.js): compare real paths.
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+const invokedDirectly = isMainModule();
+if (invokedDirectly) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`efs-okta: ${String(err)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
