@@ -1,0 +1,13 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each; PRAGMA user_version
+ * holds the number of the last one applied. Never edit a migration that has shipped: add one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+import { m001 } from './001-initial.js';
+
+export const migrations: Migration[] = [m001];

@@ -1,0 +1,61 @@
+import type { Kind, PasswordHash, RecordState, UserKind } from '../core/types.js';
+import type { JournalRow } from './types.js';
+
+/** The raw shape of a `records` row as SQLite returns it. */
+export interface RecordRowSql {
+  kind: string;
+  key: string;
+  state: string;
+  reason: string | null;
+  message: string | null;
+  line: number | null;
+  login: string | null;
+  login_key: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  locale: string | null;
+  status: string | null;
+  last_login: string | null;
+  source_hash: string | null;
+  synced_hash: string | null;
+  password_hash: string | null;
+  duplicate_of: string | null;
+  groups: string | null;
+  okta_id: string | null;
+  ours: number;
+  dirty: number;
+  attempts: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export function toJournalRow(r: RecordRowSql): JournalRow {
+  return {
+    kind: r.kind as Kind,
+    key: r.key,
+    state: r.state as RecordState,
+    reason: r.reason,
+    message: r.message,
+    line: r.line,
+    login: r.login,
+    loginKey: r.login_key,
+    email: r.email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    locale: r.locale,
+    status: r.status,
+    lastLogin: r.last_login,
+    sourceHash: r.source_hash,
+    syncedHash: r.synced_hash,
+    passwordHash: r.password_hash ? (JSON.parse(r.password_hash) as PasswordHash) : null,
+    duplicateOf: r.duplicate_of,
+    groups: r.groups ? (r.groups.split(',').filter(Boolean) as UserKind[]) : [],
+    oktaId: r.okta_id,
+    ours: r.ours === 1,
+    dirty: r.dirty === 1,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,219 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type { UserKind } from '../core/types.js';
+import type { UserRecord } from '../records/types.js';
+import type { PlanCounts, SnapshotWriter } from './types.js';
+
+/**
+ * The source as read now, in a TEMP table of the journal's connection (SQLite keeps it outside the
+ * journal file, so planning never changes the journal). `diff` is the plan; `apply` merges it.
+ *
+ * Dedupe (Okta's login rule: case- and diacritic-insensitive, see records/login-key.ts): among the
+ * pending records sharing a login key, the winner is, in order: the one that already has an Okta user
+ * created by this journal (so a rerun never switches a synced user); an admin before a panelist
+ * (an admin who is also a panelist becomes ONE Okta user in both groups: the other record is
+ * `duplicate` with reason `duplicate.merged`); the most recent last login; the first in the source.
+ * Other losers are `duplicate` with reason `duplicate.same_login`, pointing at the winner.
+ */
+const BATCH = 5000;
+
+/** States from which a record that is pending in the source is (re)created. */
+const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','deleted')`;
+/** States of a record that has (or had) an Okta user we track. */
+const SYNCED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated')`;
+
+export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale'>): string {
+  return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale])).digest('base64');
+}
+
+export class SqliteSnapshot implements SnapshotWriter {
+  private pending: UserRecord[] = [];
+  private seq = 0;
+  private readonly kinds = new Set<UserKind>();
+  private finalized = false;
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      DROP TABLE IF EXISTS temp.snap;
+      CREATE TEMP TABLE snap (
+        seq INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, line INTEGER, state TEXT NOT NULL,
+        reason TEXT, message TEXT, login TEXT, login_key TEXT, email TEXT, first_name TEXT, last_name TEXT,
+        locale TEXT, status TEXT, last_login TEXT, source_hash TEXT, password_hash TEXT,
+        duplicate_of TEXT, groups TEXT, cat TEXT
+      );
+      CREATE UNIQUE INDEX temp.snap_key ON snap (kind, key);
+    `);
+    this.insert = db.prepare(`INSERT OR IGNORE INTO snap (seq, kind, key, line, state, reason, message, login, login_key, email,
+      first_name, last_name, locale, status, last_login, source_hash, password_hash, groups)
+      VALUES (@seq, @kind, @key, @line, @state, @reason, @message, @login, @login_key, @email, @first_name, @last_name,
+      @locale, @status, @last_login, @source_hash, @password_hash, @kind)`);
+  }
+
+  /** Kinds whose source was read: only their journal rows can be `removed`. */
+  markKindRead(kind: UserKind): void {
+    this.kinds.add(kind);
+  }
+
+  add(record: UserRecord): void {
+    this.kinds.add(record.kind);
+    this.pending.push(record);
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const rows = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const c = r.classification;
+        const params = {
+          seq: this.seq++, kind: r.kind, key: r.key, line: r.line, state: c.state,
+          reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
+          login: r.login, login_key: r.loginKey, email: r.email, first_name: r.firstName, last_name: r.lastName,
+          locale: r.locale, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
+          password_hash: r.passwordHash ? JSON.stringify(r.passwordHash) : null,
+        };
+        if (this.insert.run(params).changes === 0) {
+          // The same source key twice: keep both, the later one invalid under a key of its own.
+          this.insert.run({ ...params, key: `${r.key}#line${r.line}`, state: 'invalid', reason: 'key.duplicate',
+            message: `source key "${r.key}" appears more than once (again on line ${r.line}): keys must be unique; fix the export`,
+            login_key: null, password_hash: null });
+        }
+      }
+    })();
+  }
+
+  private finalize(): void {
+    if (this.finalized) return;
+    this.flush();
+    this.db.exec(`
+      CREATE INDEX temp.snap_login ON snap (login_key) WHERE state = 'pending';
+      DROP TABLE IF EXISTS temp.snap_rank;
+      CREATE TEMP TABLE snap_rank AS
+        SELECT s.kind, s.key, s.login_key,
+          ROW_NUMBER() OVER (PARTITION BY s.login_key ORDER BY
+            (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${SYNCED_STATES}) DESC,
+            CASE s.kind WHEN 'admin' THEN 0 ELSE 1 END,
+            COALESCE(s.last_login, '') DESC,
+            s.seq) AS rn,
+          COUNT(*) OVER (PARTITION BY s.login_key) AS n
+        FROM snap s LEFT JOIN main.records r ON r.kind = s.kind AND r.key = s.key
+        WHERE s.state = 'pending' AND s.login_key IS NOT NULL;
+      DELETE FROM snap_rank WHERE n = 1;
+      CREATE INDEX temp.snap_rank_lk ON snap_rank (login_key, rn);
+      UPDATE snap SET
+        groups = (SELECT group_concat(DISTINCT k.kind) FROM snap_rank k WHERE k.login_key = snap.login_key)
+        WHERE (kind, key) IN (SELECT kind, key FROM snap_rank WHERE rn = 1);
+      UPDATE snap SET
+        state = 'duplicate',
+        duplicate_of = (SELECT w.kind || ':' || w.key FROM snap_rank w WHERE w.login_key = snap.login_key AND w.rn = 1),
+        reason = CASE WHEN (SELECT w.kind FROM snap_rank w WHERE w.login_key = snap.login_key AND w.rn = 1) = snap.kind
+                      THEN 'duplicate.same_login' ELSE 'duplicate.merged' END
+        WHERE (kind, key) IN (SELECT kind, key FROM snap_rank WHERE rn > 1);
+      UPDATE snap SET message = CASE reason
+          WHEN 'duplicate.merged' THEN 'same login as ' || duplicate_of || ': one Okta user in both groups'
+          ELSE 'same login (ignoring case and accents) as ' || duplicate_of || ', which is kept' END
+        WHERE state = 'duplicate';
+    `);
+    // Categorise each snapshot row against the journal: the plan.
+    this.db.exec(`
+      UPDATE snap SET cat = (
+        SELECT CASE
+          WHEN snap.state <> 'pending' THEN
+            -- 'creating': the user may exist in Okta (a crash before the answer was recorded).
+            CASE WHEN (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${SYNCED_STATES}) OR r.state = 'creating'
+              THEN 'removed' ELSE snap.state END
+          WHEN r.kind IS NULL THEN 'create'
+          WHEN r.state = 'failed' THEN 'retry'
+          WHEN r.state = 'removed' AND r.okta_id IS NOT NULL THEN 'retry'
+          WHEN r.state IN ${RECREATE_STATES} OR r.state = 'removed' THEN 'create'
+          WHEN r.state = 'conflict' THEN 'conflict'
+          WHEN r.ours = 1 AND r.okta_id IS NOT NULL
+            AND (r.synced_hash IS NOT snap.source_hash OR r.groups IS NOT snap.groups) THEN 'update'
+          ELSE 'done' END
+        FROM (SELECT 1) LEFT JOIN main.records r ON r.kind = snap.kind AND r.key = snap.key);
+    `);
+    this.finalized = true;
+  }
+
+  diff(): PlanCounts[] {
+    this.finalize();
+    const counts = new Map<UserKind, PlanCounts>();
+    const get = (kind: UserKind): PlanCounts => {
+      let c = counts.get(kind);
+      if (!c) {
+        c = { kind, total: 0, create: 0, retry: 0, update: 0, done: 0, conflict: 0, duplicate: 0, skipped: {}, invalid: {}, removed: 0 };
+        counts.set(kind, c);
+      }
+      return c;
+    };
+    for (const k of this.kinds) get(k);
+    const rows = this.db.prepare('SELECT kind, cat, reason, COUNT(*) AS n FROM snap GROUP BY kind, cat, reason').all() as { kind: UserKind; cat: string; reason: string | null; n: number }[];
+    for (const r of rows) {
+      const c = get(r.kind);
+      c.total += r.n;
+      switch (r.cat) {
+        case 'skipped': c.skipped[r.reason ?? 'excluded'] = (c.skipped[r.reason ?? 'excluded'] ?? 0) + r.n; break;
+        case 'invalid': c.invalid[r.reason ?? 'invalid'] = (c.invalid[r.reason ?? 'invalid'] ?? 0) + r.n; break;
+        case 'create': case 'retry': case 'update': case 'done': case 'conflict': case 'duplicate': case 'removed':
+          c[r.cat] += r.n; break;
+        default: throw new Error(`snapshot category ${r.cat} unknown`);
+      }
+    }
+    for (const kind of this.kinds) {
+      const gone = this.db.prepare(`SELECT COUNT(*) AS n FROM main.records r WHERE r.kind = ? AND r.state NOT IN ('removed','deleted')
+        AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = r.kind AND s.key = r.key)`).get(kind) as { n: number };
+      get(kind).removed += gone.n;
+    }
+    return [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind));
+  }
+
+  apply(now: number): PlanCounts[] {
+    const counts = this.diff();
+    const kinds = [...this.kinds];
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO main.records (kind, key, state, reason, message, line, login, login_key, email, first_name,
+          last_name, locale, status, last_login, source_hash, password_hash, duplicate_of, groups, created_at, updated_at)
+        SELECT kind, key, state, reason, message, line, login, login_key, email, first_name, last_name, locale, status,
+          last_login, source_hash, password_hash, duplicate_of, groups, @now, @now
+        FROM snap WHERE cat IN ('create','skipped','invalid','duplicate')
+          AND NOT EXISTS (SELECT 1 FROM main.records r WHERE r.kind = snap.kind AND r.key = snap.key)`).run({ now });
+      // Existing records: refresh what the source says, then move the state as the plan said.
+      this.db.prepare(`UPDATE main.records SET
+          line = s.line, login = s.login, login_key = s.login_key, email = s.email, first_name = s.first_name,
+          last_name = s.last_name, locale = s.locale, status = s.status, last_login = s.last_login,
+          source_hash = s.source_hash, duplicate_of = s.duplicate_of, groups = s.groups,
+          password_hash = CASE WHEN records.okta_id IS NULL THEN s.password_hash ELSE NULL END,
+          state = CASE s.cat
+            WHEN 'create' THEN CASE WHEN records.state = 'creating' THEN 'creating' ELSE 'pending' END
+            WHEN 'retry' THEN CASE WHEN records.state = 'removed' THEN 'creating' ELSE records.state END
+            WHEN 'removed' THEN 'removed'
+            WHEN 'skipped' THEN 'skipped' WHEN 'invalid' THEN 'invalid' WHEN 'duplicate' THEN 'duplicate'
+            ELSE records.state END,
+          reason = CASE s.cat
+            WHEN 'create' THEN NULL
+            WHEN 'removed' THEN 'removed.excluded'
+            WHEN 'skipped' THEN s.reason WHEN 'invalid' THEN s.reason WHEN 'duplicate' THEN s.reason
+            ELSE records.reason END,
+          message = CASE s.cat
+            WHEN 'create' THEN NULL
+            WHEN 'removed' THEN 'no longer to be synced: ' || COALESCE(s.message, s.reason)
+            WHEN 'skipped' THEN s.message WHEN 'invalid' THEN s.message WHEN 'duplicate' THEN s.message
+            ELSE records.message END,
+          dirty = CASE WHEN s.cat = 'update' THEN 1 ELSE 0 END,
+          updated_at = @now
+        FROM snap s WHERE s.kind = records.kind AND s.key = records.key`).run({ now });
+      const gone = this.db.prepare(`UPDATE main.records SET state = 'removed', reason = 'removed.missing',
+          message = 'no longer in the source', dirty = 0, updated_at = @now
+        WHERE kind = @kind AND state NOT IN ('removed','deleted')
+          AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
+      for (const kind of kinds) gone.run({ now, kind });
+    }).immediate();
+    return counts;
+  }
+
+  discard(): void {
+    this.db.exec('DROP TABLE IF EXISTS temp.snap; DROP TABLE IF EXISTS temp.snap_rank;');
+  }
+}

@@ -1,0 +1,224 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { JournalError } from '../core/errors.js';
+import type { Kind, RecordState, UserKind } from '../core/types.js';
+import { migrations } from './migrations/index.js';
+import { toJournalRow, type RecordRowSql } from './rows.js';
+import { SqliteSnapshot } from './snapshot.js';
+import type { ActivityEntry, Journal, JournalRow, LockHolder, SnapshotWriter, StateChange } from './types.js';
+
+/** A lock whose holder has not beaten its heart for this long is considered stale (crashed host). */
+const STALE_LOCK_MS = 5 * 60_000;
+
+export interface OpenJournalOptions {
+  /** Open for reading only (status, report, dashboard): works while a run holds the lock. */
+  readonly?: boolean;
+  /** The installation the journal belongs to; a journal of another installation is refused. */
+  installation?: string;
+}
+
+export function openJournal(file: string, options: OpenJournalOptions = {}): SqliteJournal {
+  return new SqliteJournal(file, options);
+}
+
+export class SqliteJournal implements Journal {
+  readonly path: string;
+  readonly db: Database.Database;
+  private lockHeld = false;
+
+  constructor(file: string, options: OpenJournalOptions = {}) {
+    this.path = path.resolve(file);
+    try {
+      if (!options.readonly) mkdirSync(path.dirname(this.path), { recursive: true });
+      this.db = new Database(this.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      throw new JournalError('JOURNAL_OPEN', `cannot open the journal ${this.path}: ${(err as Error).message}${options.readonly ? ' (has a run created it yet? check --journal / journal in the config)' : ''}`, {
+        context: { path: this.path },
+        cause: err,
+      });
+    }
+    // WAL lets status/report/dashboard read while a run writes; synchronous=FULL because a state
+    // written before an Okta call must survive a power cut, not just a process kill.
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+    }
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) this.migrate();
+    if (options.installation) this.checkInstallation(options.installation, options.readonly ?? false);
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    }
+  }
+
+  private checkInstallation(installation: string, readonly: boolean): void {
+    const existing = this.meta('installation');
+    if (existing === null && !readonly) this.setMeta('installation', installation);
+    else if (existing !== null && existing !== installation) {
+      throw new JournalError('JOURNAL_INSTALLATION', `the journal ${this.path} belongs to installation "${existing}", not "${installation}": point --journal (or journal in the config) at the right file`, {
+        context: { path: this.path, existing, installation },
+      });
+    }
+  }
+
+  close(): void {
+    if (this.lockHeld) this.releaseLock();
+    if (this.db.open) this.db.close();
+  }
+
+  meta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  acquireLock(command: string): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      const holder = this.lockHolder();
+      if (holder && isAlive(holder, now)) {
+        throw new JournalError('JOURNAL_LOCKED', `the journal ${this.path} is in use by "${holder.command}" (process ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()}): wait for it to finish or stop it (Ctrl-C); "efs-okta status" shows its progress`, {
+          context: { pid: holder.pid, host: holder.host },
+        });
+      }
+      this.db.prepare('DELETE FROM lock').run();
+      this.db.prepare('INSERT INTO lock (id, pid, host, command, started_at, heartbeat) VALUES (1, ?, ?, ?, ?, ?)').run(process.pid, os.hostname(), command, now, now);
+    }).immediate();
+    this.lockHeld = true;
+  }
+
+  heartbeat(): void {
+    if (this.lockHeld) this.db.prepare('UPDATE lock SET heartbeat = ? WHERE pid = ?').run(Date.now(), process.pid);
+  }
+
+  releaseLock(): void {
+    if (!this.lockHeld) return;
+    this.db.prepare('DELETE FROM lock WHERE pid = ? AND host = ?').run(process.pid, os.hostname());
+    this.lockHeld = false;
+  }
+
+  lockHolder(): LockHolder | null {
+    const row = this.db.prepare('SELECT pid, host, command, started_at AS startedAt, heartbeat FROM lock WHERE id = 1').get() as LockHolder | undefined;
+    return row ?? null;
+  }
+
+  beginSnapshot(): SnapshotWriter {
+    return new SqliteSnapshot(this.db);
+  }
+
+  get(kind: Kind, key: string): JournalRow | null {
+    const row = this.db.prepare('SELECT * FROM records WHERE kind = ? AND key = ?').get(kind, key) as RecordRowSql | undefined;
+    return row ? toJournalRow(row) : null;
+  }
+
+  findByLoginKey(loginKey: string): JournalRow[] {
+    return (this.db.prepare('SELECT * FROM records WHERE login_key = ?').all(loginKey) as RecordRowSql[]).map(toJournalRow);
+  }
+
+  page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[] {
+    const kinds = filter.kinds.map(() => '?').join(',');
+    const states = filter.states.map(() => '?').join(',');
+    const sql = `SELECT * FROM records WHERE kind IN (${kinds}) AND state IN (${states})${filter.dirtyOnly ? ' AND dirty = 1' : ''}
+      ${after ? 'AND (kind, key) > (?, ?)' : ''} ORDER BY kind, key LIMIT ?`;
+    const params: (string | number)[] = [...filter.kinds, ...filter.states];
+    if (after) params.push(after.kind, after.key);
+    params.push(limit);
+    return (this.db.prepare(sql).all(...params) as RecordRowSql[]).map(toJournalRow);
+  }
+
+  setState(kind: Kind, key: string, change: StateChange, now: number): void {
+    const sets = ['state = @state', 'updated_at = @now'];
+    const params: Record<string, string | number | null> = { kind, key, state: change.state, now };
+    const opt = (col: string, name: keyof StateChange, value: string | number | null | undefined): void => {
+      if (change[name] === undefined) return;
+      sets.push(`${col} = @${name}`);
+      params[name] = value ?? null;
+    };
+    opt('reason', 'reason', change.reason);
+    opt('message', 'message', change.message);
+    opt('okta_id', 'oktaId', change.oktaId);
+    opt('ours', 'ours', change.ours === undefined ? undefined : change.ours ? 1 : 0);
+    opt('synced_hash', 'syncedHash', change.syncedHash);
+    opt('dirty', 'dirty', change.dirty === undefined ? undefined : change.dirty ? 1 : 0);
+    opt('last_error', 'lastError', change.lastError);
+    if (change.clearPasswordHash) sets.push('password_hash = NULL');
+    if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
+    const info = this.db.prepare(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);
+    if (info.changes !== 1) throw new JournalError('JOURNAL_NO_RECORD', `journal has no record ${kind}:${key}`);
+  }
+
+  countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[] {
+    const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
+    return this.db.prepare(`SELECT kind, state, reason, COUNT(*) AS count FROM records ${where} GROUP BY kind, state, reason ORDER BY kind, state, reason`).all(...(kinds ?? [])) as { kind: Kind; state: RecordState; reason: string | null; count: number }[];
+  }
+
+  *all(kinds?: Kind[]): IterableIterator<JournalRow> {
+    const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
+    for (const row of this.db.prepare(`SELECT * FROM records ${where} ORDER BY kind, key`).iterate(...(kinds ?? []))) {
+      yield toJournalRow(row as RecordRowSql);
+    }
+  }
+
+  group(kind: UserKind): { name: string; oktaId: string; created: boolean } | null {
+    const row = this.db.prepare('SELECT name, okta_id, created FROM okta_groups WHERE kind = ?').get(kind) as { name: string; okta_id: string; created: number } | undefined;
+    return row ? { name: row.name, oktaId: row.okta_id, created: row.created === 1 } : null;
+  }
+
+  setGroup(kind: UserKind, g: { name: string; oktaId: string; created: boolean }, now: number): void {
+    this.db
+      .prepare('INSERT INTO okta_groups (kind, name, okta_id, created, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind) DO UPDATE SET name = excluded.name, okta_id = excluded.okta_id, created = MAX(created, excluded.created), updated_at = excluded.updated_at')
+      .run(kind, g.name, g.oktaId, g.created ? 1 : 0, now);
+  }
+
+  removeGroup(kind: UserKind): void {
+    this.db.prepare('DELETE FROM okta_groups WHERE kind = ?').run(kind);
+  }
+
+  startRun(phase: string, now: number): number {
+    const info = this.db.prepare('INSERT INTO runs (phase, pid, host, started_at) VALUES (?, ?, ?, ?)').run(phase, process.pid, os.hostname(), now);
+    return Number(info.lastInsertRowid);
+  }
+
+  finishRun(runId: number, outcome: string, counts: Record<string, number>, now: number): void {
+    this.db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, counts = ? WHERE id = ?').run(now, outcome, JSON.stringify(counts), runId);
+  }
+
+  lastRuns(limit: number): { id: number; phase: string; pid: number; host: string; startedAt: number; finishedAt: number | null; outcome: string | null; counts: Record<string, number> | null }[] {
+    const rows = this.db.prepare('SELECT id, phase, pid, host, started_at AS startedAt, finished_at AS finishedAt, outcome, counts FROM runs ORDER BY id DESC LIMIT ?').all(limit) as { id: number; phase: string; pid: number; host: string; startedAt: number; finishedAt: number | null; outcome: string | null; counts: string | null }[];
+    return rows.map((r) => ({ ...r, counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null }));
+  }
+
+  logActivity(runId: number | null, e: ActivityEntry): void {
+    this.db.prepare('INSERT INTO activity (run_id, at, type, kind, key, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(runId, e.at, e.type, e.kind ?? null, e.key ?? null, e.code ?? null, e.detail ?? null);
+  }
+
+  activitySince(at: number, types?: string[]): ActivityEntry[] {
+    const where = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
+    return this.db.prepare(`SELECT at, type, kind, key, code, detail FROM activity WHERE at >= ?${where} ORDER BY id`).all(at, ...(types ?? [])) as ActivityEntry[];
+  }
+}
+
+function isAlive(holder: LockHolder, now: number): boolean {
+  if (holder.host === os.hostname()) {
+    try {
+      process.kill(holder.pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return now - holder.heartbeat < STALE_LOCK_MS;
+}

@@ -1,0 +1,182 @@
+import type { Clock } from '../core/clock.js';
+import type { CoreEmitter } from '../core/events.js';
+import type { Kind, UserKind, UserState } from '../core/types.js';
+import type { Journal, JournalRow, StateChange } from '../journal/types.js';
+import type { OktaGateway, OktaUser } from '../okta/types.js';
+import { ensureGroups } from './groups.js';
+import { runPool } from './pool.js';
+import { ProgressMeter } from './progress.js';
+import { isFatal, isOurs, profileOf, recordFailure, stateForStatus } from './user-outcome.js';
+
+/**
+ * Phase 1: create every pending user STAGED (no email), in the installation's groups.
+ *
+ * Resumable at any instant: `creating` is committed before the create call, so a record found in
+ * `creating` is looked up by login (GET /api/v1/users/{login}, its own larger bucket) before it is
+ * created again. A login Okta already has is adopted when it is ours (in our groups: we always create
+ * with groupIds, atomically), otherwise linked or reported by `onExisting`.
+ */
+export interface CreateDeps {
+  journal: Journal;
+  okta: OktaGateway;
+  emitter: CoreEmitter;
+  clock: Clock;
+}
+
+export interface CreateOptions {
+  installation: string;
+  kinds: UserKind[];
+  onExisting: 'report' | 'link';
+  concurrency: number;
+  /** Create at most this many users this run (updates and look-ups not counted). */
+  limit?: number;
+  groupNames?: Partial<Record<UserKind, string>>;
+  signal?: AbortSignal;
+}
+
+export interface CreateSummary {
+  created: number;
+  adopted: number;
+  linked: number;
+  conflict: number;
+  rejected: number;
+  updated: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+const WORK_STATES: UserState[] = ['creating', 'pending', 'failed', 'conflict'];
+const UPDATE_STATES: UserState[] = ['staged', 'active', 'activating'];
+const PAGE = 500;
+
+/** Pending work first (while the create budget lasts), then the profile updates of changed users. */
+async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boolean): AsyncGenerator<JournalRow> {
+  for (const [states, dirtyOnly] of [[WORK_STATES, false], [UPDATE_STATES, true]] as const) {
+    let after: { kind: string; key: string } | null = null;
+    for (;;) {
+      if (!dirtyOnly && !budgetLeft()) break;
+      const rows = journal.page({ kinds, states: [...states], dirtyOnly }, after, PAGE);
+      if (rows.length === 0) break;
+      for (const row of rows) yield row;
+      const last = rows[rows.length - 1] as JournalRow;
+      after = { kind: last.kind, key: last.key };
+    }
+  }
+}
+
+export async function createUsers(deps: CreateDeps, options: CreateOptions): Promise<CreateSummary> {
+  const { journal, okta, emitter, clock } = deps;
+  const now = (): number => clock.now();
+  const summary: CreateSummary = { created: 0, adopted: 0, linked: 0, conflict: 0, rejected: 0, updated: 0, failed: 0, interrupted: false };
+  const allKinds: UserKind[] = ['admin', 'panelist'];
+  const groupIds = await ensureGroups({ journal, okta, now }, options.installation, allKinds, options.groupNames ?? {});
+  const ourGroupIds = [...groupIds.values()];
+  const groupsFor = (row: JournalRow): string[] =>
+    (row.groups.length ? row.groups : [row.kind as UserKind]).map((k) => groupIds.get(k)).filter((g): g is string => !!g);
+
+  const total = countWork(journal, options.kinds);
+  const meter = new ProgressMeter('create', total, clock, emitter);
+  emitter.emit('run:started', { phase: 'create', installation: options.installation, total, at: now() });
+  let createBudget = options.limit ?? Infinity;
+
+  const setState = (row: JournalRow, to: UserState, change: Omit<StateChange, 'state'>): void => {
+    journal.setState(row.kind, row.key, { ...change, state: to }, now());
+    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
+  };
+
+  const settleExisting = async (row: JournalRow, user: OktaUser): Promise<void> => {
+    const userGroups = await okta.listUserGroupIds(user.id);
+    if (isOurs(row, user, userGroups, ourGroupIds)) {
+      for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
+      setState(row, stateForStatus(user.status), {
+        oktaId: user.id, ours: true, syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
+        reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
+      });
+      summary.adopted++;
+      emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: user.id, adopted: true });
+      return;
+    }
+    if (options.onExisting === 'link') {
+      for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
+      setState(row, 'linked', { oktaId: user.id, ours: false, reason: 'linked.existing', message: `login already in Okta (user ${user.id}, ${user.status}): added to the installation's groups, nothing else changed`, clearPasswordHash: true, lastError: null });
+      summary.linked++;
+      emitter.emit('user:linked', { kind: row.kind, key: row.key, oktaId: user.id });
+      return;
+    }
+    setState(row, 'conflict', {
+      oktaId: null, ours: false, reason: 'conflict.login_exists', lastError: null,
+      message: `login already belongs to Okta user ${user.id} (${user.status}) that this installation did not create: left untouched; set onExisting: link to add it to the installation's groups, or resolve it in Okta`,
+    });
+    summary.conflict++;
+    emitter.emit('user:conflict', { kind: row.kind, key: row.key, login: row.login ?? '' });
+  };
+
+  const create = async (row: JournalRow): Promise<void> => {
+    if (createBudget <= 0) return;
+    createBudget--;
+    setState(row, 'creating', {});
+    const result = await okta.createUser({ profile: profileOf(row), passwordHash: row.passwordHash, groupIds: groupsFor(row) });
+    if (result.outcome === 'created') {
+      setState(row, 'staged', {
+        oktaId: result.user.id, ours: true, syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
+        reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
+      });
+      summary.created++;
+      emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: result.user.id, adopted: false });
+    } else if (result.outcome === 'login_taken') {
+      const existing = await okta.getUser(row.login ?? '');
+      if (!existing) throw new Error(`Okta says the login is taken but GET /api/v1/users/{login} finds no user`);
+      await settleExisting({ ...row, state: 'creating' }, existing);
+    } else {
+      setState(row, 'invalid', { reason: result.reason, message: `Okta rejected the user (${result.errorCode}): ${result.message}`, lastError: result.errorCode });
+      summary.rejected++;
+    }
+  };
+
+  const update = async (row: JournalRow): Promise<void> => {
+    const oktaId = row.oktaId as string;
+    const user = await okta.updateUserProfile(oktaId, profileOf(row));
+    const userGroups = await okta.listUserGroupIds(user.id);
+    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
+    setState(row, row.state as UserState, { syncedHash: row.sourceHash, dirty: false, lastError: null });
+    summary.updated++;
+    emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId, fields: ['profile'] });
+  };
+
+  const processRow = async (row: JournalRow): Promise<void> => {
+    try {
+      if (row.dirty && row.oktaId && row.ours && UPDATE_STATES.includes(row.state as UserState)) {
+        await update(row);
+      } else if (row.state === 'creating' || row.state === 'conflict') {
+        // Maybe created before a crash (creating), or maybe resolved since (conflict): look first.
+        const existing = await okta.getUser(row.login ?? '');
+        if (existing) await settleExisting(row, existing);
+        else await create(row);
+      } else {
+        await create(row);
+      }
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      recordFailure({ journal, emitter, now }, row, err);
+      summary.failed++;
+    } finally {
+      meter.tick();
+      journal.heartbeat();
+    }
+  };
+
+  try {
+    const result = await runPool(workItems(journal, options.kinds, () => createBudget > 0), options.concurrency, processRow, options.signal);
+    summary.interrupted = result.interrupted;
+  } finally {
+    meter.finish();
+    emitter.emit('run:finished', { phase: 'create', installation: options.installation, at: now(), counts: { ...summary, interrupted: summary.interrupted ? 1 : 0 }, interrupted: summary.interrupted });
+  }
+  return summary;
+}
+
+function countWork(journal: Journal, kinds: UserKind[]): number {
+  let n = 0;
+  for (const c of journal.countByState(kinds)) if (WORK_STATES.includes(c.state as UserState)) n += c.count;
+  return n;
+}

@@ -1,0 +1,43 @@
+import { AuthError, EfsOktaError, JournalError, OktaCallError, describeError } from '../core/errors.js';
+import type { CoreEmitter } from '../core/events.js';
+import type { UserState } from '../core/types.js';
+import type { Journal, JournalRow } from '../journal/types.js';
+import type { OktaUser, OktaUserProfile } from '../okta/types.js';
+
+/** Errors that end the whole run (credentials, permissions, a broken journal): never per-record. */
+export function isFatal(err: unknown): boolean {
+  return err instanceof AuthError || err instanceof JournalError;
+}
+
+/** Okta's user status as a journal state, for users found already in Okta. */
+export function stateForStatus(status: string): UserState {
+  return status === 'STAGED' ? 'staged' : status === 'DEPROVISIONED' ? 'deactivated' : 'active';
+}
+
+/** The Okta profile we write for a journal row (Okta's default schema fields only). */
+export function profileOf(row: JournalRow): OktaUserProfile {
+  const profile: OktaUserProfile = {
+    login: row.login ?? '',
+    email: row.email ?? '',
+    firstName: row.firstName,
+    lastName: row.lastName,
+  };
+  if (row.locale) profile.locale = row.locale;
+  return profile;
+}
+
+/** Marks a record failed after the governor's retries ran out; it is retried on the next run. */
+export function recordFailure(deps: { journal: Journal; emitter: CoreEmitter; now: () => number }, row: JournalRow, err: unknown): void {
+  if (isFatal(err)) throw err;
+  const code = err instanceof OktaCallError ? (err.errorCode ?? `HTTP_${err.status ?? 'NETWORK'}`) : err instanceof EfsOktaError ? err.code : 'UNEXPECTED';
+  const message = describeError(err);
+  deps.journal.setState(row.kind, row.key, { state: 'failed', reason: `okta.${code}`, message, lastError: code, attemptsIncrement: true }, deps.now());
+  deps.emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to: 'failed', reason: code });
+  deps.emitter.emit('user:failed', { kind: row.kind, key: row.key, code, message, attempts: row.attempts + 1 });
+}
+
+/** Does this Okta user belong to this installation (created by this journal, or in its groups)? */
+export function isOurs(row: JournalRow, user: OktaUser, userGroupIds: string[], ourGroupIds: string[]): boolean {
+  if (row.ours && row.oktaId === user.id) return true;
+  return userGroupIds.some((g) => ourGroupIds.includes(g));
+}
