@@ -15,11 +15,12 @@ export interface ConfigFlags {
 }
 
 /** The resolved configuration: file < env < flags, relative paths made absolute. No secret inside. */
-export interface Config extends ParsedConfig {
+export interface Config extends Omit<ParsedConfig, 'okta'> {
   /** Directory of the config file; relative paths in it are relative to this. */
   baseDir: string;
   configFile: string | null;
-  okta: ParsedConfig['okta'] & { orgUrl: string };
+  /** null when neither the file, OKTA_ORG_URL nor --org-url set it: commands that call Okta refuse then. */
+  okta: Omit<ParsedConfig['okta'], 'orgUrl'> & { orgUrl: string | null };
   journal: string;
   reportDir: string;
   tokenFile: string | null;
@@ -103,10 +104,7 @@ export function resolveConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
   const abs = (p: string): string => (path.isAbsolute(p) ? p : path.resolve(where.baseDir, p));
-  const orgUrl = flags.orgUrl ?? env.OKTA_ORG_URL ?? parsed.okta.orgUrl;
-  if (!orgUrl) {
-    throw new ConfigError('ORG_URL_MISSING', 'the Okta org URL is not set: set okta.orgUrl in the config, export OKTA_ORG_URL or pass --org-url', {});
-  }
+  const orgUrl = flags.orgUrl ?? env.OKTA_ORG_URL ?? parsed.okta.orgUrl ?? null;
   const share = flags.share ?? numberFromEnv(env, 'EFS_OKTA_SHARE') ?? parsed.okta.share;
   const concurrency = flags.concurrency ?? numberFromEnv(env, 'EFS_OKTA_CONCURRENCY') ?? parsed.okta.concurrency;
   if (!(share > 0 && share <= 1)) throw new ConfigError('CONFIG_INVALID', `--share must be in (0, 1] (got ${share})`);
@@ -131,7 +129,7 @@ export function resolveConfig(
   return {
     ...parsed,
     sources,
-    okta: { ...parsed.okta, orgUrl: validateOrgUrl(orgUrl), share, concurrency },
+    okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, concurrency },
     portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
     database: parsed.database
       ? { ...parsed.database, ...(parsed.database.passwordFile ? { passwordFile: abs(parsed.database.passwordFile) } : {}) }
@@ -151,6 +149,13 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined
   const n = Number(v);
   if (!Number.isFinite(n)) throw new ConfigError('CONFIG_INVALID', `${name} must be a number (got ${JSON.stringify(v)})`);
   return n;
+}
+
+export function requireOrgUrl(config: Config): string {
+  if (!config.okta.orgUrl) {
+    throw new ConfigError('ORG_URL_MISSING', 'the Okta org URL is not set: set okta.orgUrl in the config, export OKTA_ORG_URL or pass --org-url');
+  }
+  return config.okta.orgUrl;
 }
 
 /** https is required, except on loopback (the simulator). */

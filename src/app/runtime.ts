@@ -1,0 +1,77 @@
+import { systemClock, type Clock } from '../core/clock.js';
+import { CoreEmitter } from '../core/events.js';
+import type { UserKind } from '../core/types.js';
+import { loadConfig, type Config, type ConfigFlags } from '../config/load.js';
+import { openJournal, type SqliteJournal } from '../journal/sqlite.js';
+import type { OktaGateway } from '../okta/types.js';
+import type { UserSourceSpec } from '../phases/plan.js';
+import { buildUserRules } from '../records/rules.js';
+import { openRowSource } from '../source/open.js';
+import { connectOkta } from './connect-okta.js';
+import { recordActivity } from './activity.js';
+
+/**
+ * The composition root: config, journal, sources and the Okta gateway, wired for one command.
+ * The CLI, the demo and the tests build a Runtime; the phases receive its parts.
+ */
+export interface Runtime {
+  config: Config;
+  journal: SqliteJournal;
+  emitter: CoreEmitter;
+  clock: Clock;
+  okta: OktaGateway | null;
+  close(): void;
+}
+
+export interface RuntimeOptions {
+  configPath: string | null;
+  flags?: ConfigFlags;
+  /** Connect to Okta (needs credentials). */
+  okta: boolean;
+  /** Hold the journal lock under this command name (runs that write). */
+  lock?: string;
+  readonly?: boolean;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  /** Already-loaded config (tests, demo). */
+  config?: Config;
+}
+
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const config = options.config ?? loadConfig(options.configPath, options.flags ?? {}, options.env ?? process.env);
+  const clock = options.clock ?? systemClock;
+  const emitter = new CoreEmitter();
+  const okta = options.okta ? await connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
+  let detach: (() => void) | null = null;
+  try {
+    if (options.lock) journal.acquireLock(options.lock);
+    if (!options.readonly) detach = recordActivity(emitter, journal, clock);
+  } catch (err) {
+    journal.close();
+    throw err;
+  }
+  return {
+    config,
+    journal,
+    emitter,
+    clock,
+    okta,
+    close: () => {
+      detach?.();
+      journal.close();
+    },
+  };
+}
+
+/** The configured user sources, in the order they are read (admins first: they win merges). */
+export function userSourceSpecs(config: Config): UserSourceSpec[] {
+  const specs: UserSourceSpec[] = [];
+  const pairs: [UserKind, 'admins' | 'panelists'][] = [['admin', 'admins'], ['panelist', 'panelists']];
+  for (const [kind, name] of pairs) {
+    const sourceConfig = config.sources[name];
+    if (!sourceConfig) continue;
+    specs.push({ kind, source: openRowSource(name, sourceConfig, config), rules: buildUserRules(kind, sourceConfig, config) });
+  }
+  return specs;
+}

@@ -1,0 +1,57 @@
+import { Option, type Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { ConfigFlags } from '../config/load.js';
+
+/** The options every verb that reads the config shares: -c, --journal, --org-url, --token-file, … */
+export function withConfigOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'the installation config file', 'efs-okta.yaml')
+    .option('--journal <file>', 'the journal (SQLite) file; default from the config')
+    .option('--org-url <url>', 'Okta org URL (overrides okta.orgUrl and OKTA_ORG_URL)')
+    .option('--token-file <file>', 'read the Okta API token from this file instead of OKTA_API_TOKEN')
+    .addOption(new Option('--share <fraction>', 'fraction of each Okta rate-limit bucket this run may use (0–1]').argParser(parseFraction))
+    .addOption(new Option('--concurrency <n>', 'at most this many Okta requests at once (1–75)').argParser(parseWhole));
+}
+
+export interface ConfigOptionValues {
+  config: string;
+  journal?: string;
+  orgUrl?: string;
+  tokenFile?: string;
+  share?: number;
+  concurrency?: number;
+}
+
+export function configFlags(o: ConfigOptionValues): ConfigFlags {
+  const flags: ConfigFlags = {};
+  if (o.orgUrl !== undefined) flags.orgUrl = o.orgUrl;
+  if (o.share !== undefined) flags.share = o.share;
+  if (o.concurrency !== undefined) flags.concurrency = o.concurrency;
+  if (o.journal !== undefined) flags.journal = o.journal;
+  if (o.tokenFile !== undefined) flags.tokenFile = o.tokenFile;
+  return flags;
+}
+
+export function parseWhole(value: string, _prev?: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError('USAGE', `expected a whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseFraction(value: string, _prev?: unknown): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new UsageError('USAGE', `expected a fraction in (0, 1], got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** `--kind admins|panelists` → the user kinds to work on. */
+export function parseUserKinds(value: string | undefined): ('admin' | 'panelist')[] {
+  if (value === undefined) return ['admin', 'panelist'];
+  const map: Record<string, 'admin' | 'panelist'> = { admins: 'admin', admin: 'admin', panelists: 'panelist', panelist: 'panelist' };
+  const kinds = value.split(',').map((v) => {
+    const k = map[v.trim()];
+    if (!k) throw new UsageError('USAGE', `--kind must be admins or panelists (got ${JSON.stringify(v)})`);
+    return k;
+  });
+  return [...new Set(kinds)];
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { openRuntime, userSourceSpecs } from '../app/runtime.js';
+import { planUsers } from '../phases/plan.js';
+import { formatDuration, planTable } from '../report/summary.js';
+import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+
+export function register(program: Command): void {
+  withConfigOptions(
+    program
+      .command('plan')
+      .description('read-only: what a run would do per kind and outcome, the rate Okta gives this token, and the ETA')
+      .option('--json', 'print the plan as JSON')
+      .option('--offline', 'do not ask Okta for the rate (no credentials needed)'),
+  ).action(async (o: ConfigOptionValues & { json?: boolean; offline?: boolean }) => {
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
+    try {
+      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
+        return;
+      }
+      const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];
+      if (plan.rate) {
+        out.push(`Okta users bucket: limit ${plan.rate.limit}/min, ${plan.rate.remaining} remaining now; this run may use ${Math.round(plan.rate.share * 100)}% → ${plan.rate.perMinute} creations/min`);
+        if (plan.rate.remaining < plan.rate.limit * 0.5) out.push(`note: less than half the bucket is left right now: other applications are using it`);
+      }
+      out.push(`to create: ${plan.toCreate}, to update: ${plan.toUpdate}, ETA ${formatDuration(plan.etaMs)}${plan.rate ? '' : ' (run without --offline to ask Okta for the rate)'}`);
+      process.stdout.write(`${out.join('\n')}\n`);
+    } finally {
+      rt.close();
+    }
+  });
+}

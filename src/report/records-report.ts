@@ -1,0 +1,31 @@
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { Kind } from '../core/types.js';
+import type { Journal } from '../journal/types.js';
+import { csvLine } from './csv.js';
+
+export const REPORT_COLUMNS = ['kind', 'key', 'login', 'state', 'reason', 'message', 'okta_id', 'duplicate_of', 'attempts'] as const;
+
+/**
+ * One row per record from the journal (it streams: a million rows never sit in memory).
+ * Never includes a password hash, token or client secret: the journal holds none that could leak here.
+ */
+export async function writeRecordsReport(journal: Journal, format: 'csv' | 'json', out: Writable, kinds?: Kind[]): Promise<number> {
+  let n = 0;
+  const write = async (chunk: string): Promise<void> => {
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  if (format === 'csv') await write(csvLine([...REPORT_COLUMNS]));
+  else await write('[\n');
+  for (const r of journal.all(kinds)) {
+    const values = [r.kind, r.key, r.login, r.state, r.reason, r.message, r.oktaId, r.duplicateOf, r.attempts];
+    if (format === 'csv') await write(csvLine(values));
+    else {
+      const obj = Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, values[i] ?? null]));
+      await write(`${n === 0 ? '' : ',\n'}${JSON.stringify(obj)}`);
+    }
+    n++;
+  }
+  if (format === 'json') await write('\n]\n');
+  return n;
+}
