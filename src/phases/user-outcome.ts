@@ -26,10 +26,14 @@ export function profileOf(row: JournalRow): OktaUserProfile {
   return profile;
 }
 
+export function failureCode(err: unknown): string {
+  return err instanceof OktaCallError ? (err.errorCode ?? `HTTP_${err.status ?? 'NETWORK'}`) : err instanceof EfsOktaError ? err.code : 'UNEXPECTED';
+}
+
 /** Marks a record failed after the governor's retries ran out; it is retried on the next run. */
 export function recordFailure(deps: { journal: Journal; emitter: CoreEmitter; now: () => number }, row: JournalRow, err: unknown): void {
   if (isFatal(err)) throw err;
-  const code = err instanceof OktaCallError ? (err.errorCode ?? `HTTP_${err.status ?? 'NETWORK'}`) : err instanceof EfsOktaError ? err.code : 'UNEXPECTED';
+  const code = failureCode(err);
   const message = describeError(err);
   deps.journal.setState(row.kind, row.key, { state: 'failed', reason: `okta.${code}`, message, lastError: code, attemptsIncrement: true }, deps.now());
   deps.emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to: 'failed', reason: code });

@@ -1,0 +1,57 @@
+import { Option, type Command } from 'commander';
+import { openRuntime, userSourceSpecs } from '../app/runtime.js';
+import { InterruptedError } from '../core/errors.js';
+import { createUsers } from '../phases/create.js';
+import { planUsers, snapshotUsers } from '../phases/plan.js';
+import { attachProgress } from '../report/progress.js';
+import { formatDuration, planTable, stateSummary } from '../report/summary.js';
+import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { interruptController } from './signals.js';
+import { exitCodeFor } from './exit-codes.js';
+
+export function registerCreate(users: Command): void {
+  withConfigOptions(
+    users
+      .command('create')
+      .description('create every pending admin and panelist in Okta as a STAGED user; resumable; a rerun syncs what changed')
+      .addOption(new Option('--kind <kind>', 'only this kind').choices(['admins', 'panelists']))
+      .addOption(new Option('--limit <n>', 'create at most N users in this run').argParser(parseWhole))
+      .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit'])),
+  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean }) => {
+    const kinds = parseUserKinds(o.kind);
+    if (o.dryRun) {
+      const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
+      try {
+        const plan = await planUsers({ journal: rt.journal, okta: null }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
+        process.stdout.write(`dry run: nothing was sent to Okta and the journal is unchanged\n\n${planTable(plan.counts.filter((c) => kinds.includes(c.kind)))}\n`);
+      } finally {
+        rt.close();
+      }
+      return;
+    }
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: true, lock: 'users create' });
+    const interrupt = interruptController();
+    const detach = attachProgress(rt.emitter);
+    try {
+      const runId = rt.journal.startRun('create', rt.clock.now());
+      const snapshot = await snapshotUsers(rt.journal, userSourceSpecs(rt.config), interrupt.signal);
+      const counts = snapshot.apply(rt.clock.now());
+      snapshot.discard();
+      const toDo = counts.filter((c) => kinds.includes(c.kind)).reduce((n, c) => n + c.create + c.retry + c.conflict + c.update, 0);
+      process.stderr.write(`efs-okta: ${toDo} users to create or update (${kinds.join(', ')})\n`);
+      const started = rt.clock.now();
+      const summary = await createUsers(
+        { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
+        { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, signal: interrupt.signal },
+      );
+      rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
+      process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);
+      if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: in-flight calls were recorded; run the same command again to continue');
+      process.exitCode = exitCodeFor(rt.journal, kinds);
+    } finally {
+      detach();
+      interrupt.dispose();
+      rt.close();
+    }
+  });
+}

@@ -1,0 +1,171 @@
+import type { Clock } from '../core/clock.js';
+import type { CoreEmitter } from '../core/events.js';
+import type { UserKind, UserState } from '../core/types.js';
+import type { Journal, JournalRow, StateChange } from '../journal/types.js';
+import type { OktaGateway } from '../okta/types.js';
+import { ProgressMeter } from './progress.js';
+import { runPool } from './pool.js';
+import { describeError } from '../core/errors.js';
+import { failureCode, isFatal, stateForStatus } from './user-outcome.js';
+
+/**
+ * Phase 2: activate the users this journal created and left STAGED. Each activation makes Okta send
+ * an email (unless the user was created with an imported password hash, or --no-email asks for
+ * links instead), so it is controlled: --max per run, --per-hour spreads starts evenly.
+ *
+ * Exactly once: `activating` is committed before the call; a record found in `activating` is looked
+ * up first (PROVISIONED/ACTIVE means the first call went through and its email is out). Okta answers
+ * an activation of a non-STAGED user with E0000016/E0000038, which counts as done, never as a resend.
+ * Never touches `linked` or `conflict` users: they are not ours.
+ */
+export interface ActivateOptions {
+  installation: string;
+  kinds: UserKind[];
+  /** Login or source key filter (--only FILE). */
+  only?: Set<string>;
+  max?: number;
+  perHour?: number;
+  /** false = --no-email: Okta returns activation links, handed to `onLink` (written to a 0600 file). */
+  sendEmail: boolean;
+  concurrency: number;
+  signal?: AbortSignal;
+  onLink?: (row: JournalRow, activationUrl: string) => void;
+}
+
+export interface ActivateSummary {
+  activated: number;
+  emailed: number;
+  links: number;
+  alreadyActive: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+const PAGE = 500;
+
+async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGenerator<JournalRow> {
+  let after: { kind: string; key: string } | null = null;
+  let yielded = 0;
+  for (;;) {
+    const rows = journal.page({ kinds: options.kinds, states: ['activating', 'staged'] }, after, PAGE);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      if (!row.ours || !row.oktaId) continue;
+      if (options.only && !options.only.has(row.key) && !options.only.has((row.login ?? '').toLowerCase())) continue;
+      if (options.max !== undefined && yielded >= options.max) return;
+      yielded++;
+      yield row;
+    }
+    const last = rows[rows.length - 1] as JournalRow;
+    after = { kind: last.kind, key: last.key };
+  }
+}
+
+/** Spaces activation starts `3600000 / perHour` ms apart, on the injected clock. */
+function pacer(clock: Clock, perHour: number | undefined, signal?: AbortSignal): () => Promise<void> {
+  if (!perHour) return async () => undefined;
+  const interval = 3_600_000 / perHour;
+  let next = clock.now();
+  return async () => {
+    const now = clock.now();
+    const at = Math.max(next, now);
+    next = at + interval;
+    if (at > now) await clock.sleep(at - now, signal);
+  };
+}
+
+export async function activateUsers(
+  deps: { journal: Journal; okta: OktaGateway; emitter: CoreEmitter; clock: Clock },
+  options: ActivateOptions,
+): Promise<ActivateSummary> {
+  const { journal, okta, emitter, clock } = deps;
+  const now = (): number => clock.now();
+  const summary: ActivateSummary = { activated: 0, emailed: 0, links: 0, alreadyActive: 0, failed: 0, interrupted: false };
+  const total = Math.min(
+    options.max ?? Infinity,
+    journal.countByState(options.kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0),
+  );
+  const meter = new ProgressMeter('activate', total, clock, emitter);
+  const wait = pacer(clock, options.perHour, options.signal);
+  emitter.emit('run:started', { phase: 'activate', installation: options.installation, total, at: now() });
+
+  const setState = (row: JournalRow, to: UserState, change: Omit<StateChange, 'state'> = {}): void => {
+    journal.setState(row.kind, row.key, { ...change, state: to }, now());
+    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
+  };
+  const done = (row: JournalRow, email: boolean): void => {
+    setState(row, 'active', { lastError: null, reason: row.reason === 'password.imported' ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
+    emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
+  };
+
+  const activate = async (row: JournalRow): Promise<void> => {
+    const oktaId = row.oktaId as string;
+    try {
+      if (row.state === 'activating') {
+        const user = await okta.getUser(oktaId);
+        if (!user) {
+          setState(row, 'failed', { reason: 'okta.user_missing', message: `Okta user ${oktaId} no longer exists: run "efs-okta verify"`, attemptsIncrement: true });
+          summary.failed++;
+          return;
+        }
+        if (user.status !== 'STAGED') {
+          setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: null, lastError: null });
+          summary.alreadyActive++;
+          return;
+        }
+      }
+      if (options.signal?.aborted) return;
+      await wait();
+      if (options.signal?.aborted) return;
+      // Users with an imported password hash already have a password: no activation email.
+      const sendEmail = options.sendEmail && row.reason !== 'password.imported';
+      setState(row, 'activating');
+      const result = await okta.activateUser(oktaId, sendEmail);
+      if (result.outcome === 'activated') {
+        if (!sendEmail && result.activationUrl && options.onLink) {
+          options.onLink(row, result.activationUrl);
+          summary.links++;
+        }
+        if (sendEmail) summary.emailed++;
+        summary.activated++;
+        done(row, sendEmail);
+      } else if (result.outcome === 'already_active') {
+        summary.alreadyActive++;
+        done(row, false);
+      } else {
+        const user = await okta.getUser(oktaId);
+        if (user && user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') {
+          summary.alreadyActive++;
+          done(row, false);
+        } else {
+          setState(row, 'staged', { reason: 'activation.failed', message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038', attemptsIncrement: true });
+          summary.failed++;
+        }
+      }
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      // Back to staged (not `failed`, which phase 1 would try to create): the next activate run retries.
+      const code = failureCode(err);
+      setState(row, 'staged', { reason: 'activation.failed', message: describeError(err), lastError: code, attemptsIncrement: true });
+      emitter.emit('user:failed', { kind: row.kind, key: row.key, code, message: describeError(err), attempts: row.attempts + 1 });
+      summary.failed++;
+    } finally {
+      meter.tick();
+      journal.heartbeat();
+    }
+  };
+
+  try {
+    // With --per-hour the starts are spaced on one clock: a single worker keeps the spacing exact.
+    const concurrency = options.perHour ? 1 : options.concurrency;
+    const result = await runPool(stagedRows(journal, options), concurrency, activate, options.signal);
+    summary.interrupted = result.interrupted;
+  } catch (err) {
+    if (!(options.signal?.aborted && err === options.signal.reason)) throw err;
+    summary.interrupted = true;
+  } finally {
+    meter.finish();
+    emitter.emit('run:finished', { phase: 'activate', installation: options.installation, at: now(), counts: { ...summary, interrupted: summary.interrupted ? 1 : 0 }, interrupted: summary.interrupted });
+  }
+  return summary;
+}
