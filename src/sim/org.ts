@@ -1,0 +1,72 @@
+import type { Clock } from '../core/clock.js';
+import { AppStore } from './store/apps.js';
+import { GroupStore } from './store/groups.js';
+import { UserStore } from './store/users.js';
+import { IdMaker, Rng } from './random.js';
+
+/** An activation (or reactivation) email Okta would have sent; kept for `/__sim/outbox`. */
+export interface OutboxEmail {
+  to: string;
+  userId: string;
+  login: string;
+  template: 'activation' | 'reactivation';
+  activationUrl: string;
+  sentAt: string;
+}
+
+/**
+ * The whole simulated org: the stores, the outbox and what makes ids. In-process callers (tests,
+ * benches) reach it as `sim.org` and may insert through the stores directly.
+ */
+export class Org {
+  readonly users = new UserStore();
+  readonly groups = new GroupStore();
+  readonly apps = new AppStore();
+  outbox: OutboxEmail[] = [];
+  readonly ids: IdMaker;
+
+  constructor(
+    readonly clock: Clock,
+    seed: number | null,
+  ) {
+    this.ids = new IdMaker(new Rng(seed === null ? null : seed ^ 0x5eed));
+    this.addEveryone();
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** A fresh id with `prefix` that no user, group or app has. */
+  newId(prefix: string): string {
+    for (;;) {
+      const id = this.ids.make(prefix);
+      if (!this.users.get(id) && !this.groups.get(id) && !this.apps.get(id)) return id;
+    }
+  }
+
+  private addEveryone(): void {
+    const now = this.now();
+    this.groups.insert({
+      id: this.newId('00g'),
+      type: 'BUILT_IN',
+      name: 'Everyone',
+      description: 'All users in your organization',
+      created: now,
+      lastUpdated: now,
+      lastMembershipUpdated: now,
+    });
+  }
+
+  reset(): void {
+    this.users.clear();
+    this.groups.clear();
+    this.apps.clear();
+    this.outbox = [];
+    this.addEveryone();
+  }
+}
+
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
