@@ -1,0 +1,89 @@
+import type { UserKind } from '../core/types.js';
+import type { Journal, JournalRow } from '../journal/types.js';
+import type { OktaGateway, OktaUser, OktaUserStatus } from '../okta/types.js';
+import { profileOf } from './user-outcome.js';
+
+/**
+ * Reconciles the journal with Okta: pages through the installation's groups (one list call per 200
+ * members, not one call per user) and looks up by id only what the groups did not show.
+ */
+export type DifferenceType = 'missing_in_okta' | 'not_in_group' | 'unexpected_status' | 'profile_drift' | 'not_in_journal';
+
+export interface Difference {
+  type: DifferenceType;
+  kind: UserKind | null;
+  key: string | null;
+  login: string | null;
+  oktaId: string;
+  expected: string;
+  actual: string;
+}
+
+export interface VerifyResult {
+  checked: number;
+  groupMembers: number;
+  differences: Difference[];
+}
+
+const TRACKED = ['staged', 'activating', 'active', 'linked'];
+const ACTIVE_LIKE: OktaUserStatus[] = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
+
+function statusMatches(state: string, status: OktaUserStatus): boolean {
+  if (state === 'staged') return status === 'STAGED';
+  if (state === 'active') return ACTIVE_LIKE.includes(status);
+  if (state === 'activating') return status === 'STAGED' || ACTIVE_LIKE.includes(status);
+  return status !== 'DEPROVISIONED';
+}
+
+function drift(row: JournalRow, user: OktaUser): string[] {
+  const want = profileOf(row);
+  const fields: (keyof typeof want)[] = ['login', 'email', 'firstName', 'lastName'];
+  return fields.filter((f) => (want[f] ?? null) !== (user.profile[f] ?? null)).map(String);
+}
+
+export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway }, kinds: UserKind[] = ['admin', 'panelist']): Promise<VerifyResult> {
+  const { journal, okta } = deps;
+  const members = new Map<string, { user: OktaUser; groups: Set<UserKind> }>();
+  for (const kind of kinds) {
+    const group = journal.group(kind);
+    if (!group) continue;
+    for await (const user of okta.listGroupMembers(group.oktaId)) {
+      const entry = members.get(user.id) ?? { user, groups: new Set<UserKind>() };
+      entry.groups.add(kind);
+      members.set(user.id, entry);
+    }
+  }
+  const differences: Difference[] = [];
+  const known = new Set<string>();
+  let checked = 0;
+  for (const row of journal.all(kinds)) {
+    if (!row.oktaId) continue;
+    if (TRACKED.includes(row.state)) known.add(row.oktaId);
+    if (!TRACKED.includes(row.state)) continue;
+    checked++;
+    const base = { kind: row.kind as UserKind, key: row.key, login: row.login, oktaId: row.oktaId };
+    let entry = members.get(row.oktaId);
+    let user = entry?.user ?? null;
+    const wantGroups = row.groups.length ? row.groups : [row.kind as UserKind];
+    if (!entry) {
+      user = await okta.getUser(row.oktaId);
+      if (!user) {
+        differences.push({ ...base, type: 'missing_in_okta', expected: row.state, actual: 'no such user' });
+        continue;
+      }
+    }
+    const missingGroups = wantGroups.filter((g) => kinds.includes(g) && journal.group(g) && !entry?.groups.has(g));
+    if (missingGroups.length) differences.push({ ...base, type: 'not_in_group', expected: missingGroups.join(','), actual: [...(entry?.groups ?? [])].join(',') || 'none' });
+    const u = user as OktaUser;
+    if (!statusMatches(row.state, u.status)) differences.push({ ...base, type: 'unexpected_status', expected: row.state, actual: u.status });
+    if (row.ours && !row.dirty) {
+      const fields = drift(row, u);
+      if (fields.length) differences.push({ ...base, type: 'profile_drift', expected: fields.map((f) => `${f}=${String(profileOf(row)[f])}`).join('; '), actual: fields.map((f) => `${f}=${String(u.profile[f])}`).join('; ') });
+    }
+    entry = undefined;
+  }
+  for (const [id, m] of members) {
+    if (!known.has(id)) differences.push({ type: 'not_in_journal', kind: null, key: null, login: m.user.profile.login, oktaId: id, expected: 'not in the groups', actual: `member of ${[...m.groups].join(',')}` });
+  }
+  return { checked, groupMembers: members.size, differences };
+}
