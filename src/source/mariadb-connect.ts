@@ -142,7 +142,9 @@ export function explainDbError(err: unknown, db: DatabaseConfig, where: string, 
     case 'ER_BAD_FIELD_ERROR': {
       const m = /Unknown column '([^']*)' in '([^']*)'/.exec(server);
       const column = m?.[1] ?? '?';
-      const clause = m?.[2] ? ` (in the ${m[2]})` : '';
+      // MySQL and older MariaDB say 'field list', MariaDB 10.11 says 'SELECT': both mean the select list.
+      const part = m?.[2] === 'field list' || m?.[2] === 'SELECT' ? 'SELECT list' : m?.[2];
+      const clause = part ? ` (in the ${part})` : '';
       return make('DB_UNKNOWN_COLUMN', `unknown column ${column} in ${where}${clause}: fix the column name in the query (SHOW COLUMNS FROM <table> lists them)`);
     }
     case 'ER_NO_SUCH_TABLE': {
