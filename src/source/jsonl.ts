@@ -65,9 +65,11 @@ export function openJsonlSource(options: JsonlSourceOptions): RowSource {
         }
       }
     }
-    const last = parseLine(buf, line, overlong);
+    const last = parseLine(overlong ? '' : buf, line, overlong);
     if (last) yield last;
   }
+
+  return { description, rows };
 
   function parseLine(raw: string, line: number, overlong: boolean): SourceRow | null {
     if (overlong) {
