@@ -167,8 +167,9 @@ export function explainDbError(err: unknown, db: DatabaseConfig, where: string, 
     case 'EPIPE':
       return make('DB_CONNECTION_LOST', `the connection to MariaDB at ${at} was lost${rowsRead === undefined ? '' : ` after ${rowsRead} rows`} while running ${where}: check the server log, then run again (the journal keeps what is done)`);
     default:
-      if (TLS_CERT.test(code)) {
-        return make('DB_TLS', `the TLS certificate of MariaDB at ${at} was not accepted (${code}): set database.tls.ca to the CA certificate that signed it (or, only for a test server, database.tls.rejectUnauthorized: false)`);
+      if (TLS_CERT.test(code) || code === 'HANDSHAKE_SSL_ERROR') {
+        const reason = code === 'HANDSHAKE_SSL_ERROR' ? server : code;
+        return make('DB_TLS', `the TLS certificate of MariaDB at ${at} was not accepted (${reason}): set database.tls.ca to the CA certificate that signed it (or, only for a test server, database.tls.rejectUnauthorized: false)`);
       }
       return make('DB_ERROR', `MariaDB at ${at} refused ${where} (${code}): ${server}`);
   }

@@ -8,7 +8,7 @@ import { SourceError } from '../core/errors.js';
  * Lexical rules: https://mariadb.com/kb/en/comment-syntax/ and https://mariadb.com/kb/en/string-literals/
  */
 export interface SqlToken {
-  kind: 'word' | 'ident' | 'punct' | 'param';
+  kind: 'word' | 'ident' | 'string' | 'punct' | 'param';
   /** Upper-cased for words, the name for params, the character for punctuation. */
   text: string;
   start: number;
@@ -41,7 +41,7 @@ export function tokenizeSql(sql: string, where: string): SqlToken[] {
       i = close + 2;
     } else if (c === "'" || c === '"' || c === '`') {
       const end = skipQuoted(sql, i, c, where);
-      if (c === '`') tokens.push({ kind: 'ident', text: sql.slice(i + 1, end - 1), start: i, end, depth });
+      tokens.push({ kind: c === '`' ? 'ident' : 'string', text: sql.slice(i + 1, end - 1), start: i, end, depth });
       i = end;
     } else if (c === ':' && /[A-Za-z_]/.test(next) && sql[i - 1] !== ':') {
       let j = i + 1;

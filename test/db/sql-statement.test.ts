@@ -26,6 +26,8 @@ describe('sql-statement assertSingleSelect', () => {
     ['/* header */ SELECT 1 # comment ; DELETE\n', '/* header */ SELECT 1'],
     ["SELECT 'a\\'; DROP TABLE x; --' AS s", null],
     ['SELECT u_email FROM panelists WHERE updated_at > 0', null],
+    ["SELECT u_email FROM panelists WHERE p_status = 'active' ;", "SELECT u_email FROM panelists WHERE p_status = 'active'"],
+    ['SELECT `u_email` FROM `panelists`', null],
   ])('accepts %j', (sql, expected) => {
     expect(assertSingleSelect(sql, KEY)).toBe(expected ?? sql.trim());
   });
@@ -64,6 +66,12 @@ describe('sql-statement prepareWriteBack', () => {
     );
     expect(out.sql).toBe("UPDATE portals /* :clientSecret */ SET oidc_client_id = ?, oidc_client_secret = ?, note = ':portalKey' WHERE portal_id = ?");
     expect(out.params).toEqual(['clientId', 'clientSecret', 'portalKey']);
+  });
+
+  it('keeps a string literal at the end of the statement', () => {
+    expect(prepareWriteBack("UPDATE portals SET a = :clientId WHERE portal_id = :portalKey AND type = 'panel'").sql).toBe(
+      "UPDATE portals SET a = ? WHERE portal_id = ? AND type = 'panel'",
+    );
   });
 
   it('keeps := assignments and ::-like text intact', () => {
