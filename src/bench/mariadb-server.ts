@@ -46,20 +46,26 @@ function findExecutable(names: string[]): string | null {
   for (const name of names) {
     for (const dir of dirs) {
       const file = path.join(dir, name);
-      try {
-        accessSync(file, constants.X_OK);
-        return file;
-      } catch {
-        // not here
-      }
+      if (isExecutable(file)) return file;
     }
   }
   return null;
 }
 
-/** Path of the server binary, or null when mariadb-server is not installed. */
+/** Path of the server binary (MARIADBD overrides the search), or null when mariadb-server is not installed. */
 export function findMariaDbd(): string | null {
-  return process.env.MARIADBD ?? findExecutable(['mariadbd', 'mysqld']);
+  const chosen = process.env.MARIADBD;
+  if (chosen) return isExecutable(chosen) ? chosen : null;
+  return findExecutable(['mariadbd', 'mysqld']);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function freePort(): Promise<number> {
