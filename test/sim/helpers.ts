@@ -1,4 +1,4 @@
-import { Client, DefaultRequestExecutor, OktaApiError } from '@okta/okta-sdk-nodejs';
+import { Client, DefaultRequestExecutor, OktaApiError, type UserProfile } from '@okta/okta-sdk-nodejs';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 
 /**
@@ -15,7 +15,7 @@ export function sdkClient(sim: Simulator, opts: { maxRetries?: number; token?: s
     orgUrl: sim.url,
     token: opts.token ?? sim.token,
     cacheMiddleware: null,
-    requestExecutor: new DefaultRequestExecutor({ maxRetries: opts.maxRetries ?? 0 }),
+    requestExecutor: new DefaultRequestExecutor({ maxRetries: opts.maxRetries ?? 0, requestTimeout: 0 }),
   });
 }
 
@@ -35,8 +35,8 @@ export function causes(e: OktaApiError): string[] {
 }
 
 /** A profile that passes Okta's default schema. */
-export function profile(login: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { login, email: login, firstName: 'Ada', lastName: 'Lovelace', ...extra };
+export function profile(login: string, extra: Record<string, unknown> = {}): UserProfile {
+  return { login, email: login, firstName: 'Ada', lastName: 'Lovelace', ...extra } as UserProfile;
 }
 
 /** GET/POST on the /__sim/ inspection endpoints (hand-written HTTP is allowed only there). */
