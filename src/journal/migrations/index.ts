@@ -9,5 +9,6 @@ export interface Migration {
 }
 
 import { m001 } from './001-initial.js';
+import { m002 } from './002-portals.js';
 
-export const migrations: Migration[] = [m001];
+export const migrations: Migration[] = [m001, m002];

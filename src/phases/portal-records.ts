@@ -1,0 +1,46 @@
+import type { PortalRecord } from '../records/types.js';
+import type { RowSource, SourceRow } from '../source/types.js';
+
+/**
+ * Reading the portal source. Portals are few (one per portal instance), so they are collected in
+ * memory; the normalizer (records/ normalizePortal) is passed in and does the URL checks.
+ */
+export async function readPortalRecords(
+  source: RowSource,
+  normalize: (row: SourceRow) => PortalRecord,
+  signal?: AbortSignal,
+): Promise<PortalRecord[]> {
+  const records: PortalRecord[] = [];
+  for await (const row of source.rows(signal)) records.push(normalize(row));
+  return markDuplicateKeys(records);
+}
+
+/**
+ * A key that appears on two rows cannot be told apart in the journal or in the app label, and we
+ * cannot know which row is right: the portal becomes invalid (`key.duplicate`), once, naming every
+ * line, until the source is fixed. (A row without a key is keyed `(line N)`: never a duplicate.)
+ */
+export function markDuplicateKeys(records: PortalRecord[]): PortalRecord[] {
+  const lines = new Map<string, number[]>();
+  for (const r of records) lines.set(r.key, [...(lines.get(r.key) ?? []), r.line]);
+  const out: PortalRecord[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    const at = lines.get(r.key) ?? [];
+    if (at.length < 2) {
+      out.push(r);
+      continue;
+    }
+    if (seen.has(r.key)) continue;
+    seen.add(r.key);
+    out.push({
+      ...r,
+      classification: {
+        state: 'invalid',
+        reason: 'key.duplicate',
+        message: `portal key ${JSON.stringify(r.key)} appears on lines ${at.join(', ')}: keep one row per portal`,
+      },
+    });
+  }
+  return out;
+}
