@@ -44,19 +44,21 @@ export function checkHeader(
   });
   throw new SourceError(
     'SOURCE_COLUMN_MISSING',
-    `${description}: ${lines.join('; ')}; the header has: ${shown}${delimiterHint(names, delimiter)}`,
+    `${description}: ${lines.join('; ')}; the header has: ${shown}${hint(names, delimiter, missing.length === required.length)}`,
     { context: { file: description, line, column: missing[0]?.column } },
   );
 }
 
-/** A one-column header that contains another delimiter means the delimiter setting is wrong. */
-function delimiterHint(names: string[], delimiter: string | null): string {
-  if (names.length !== 1) return '';
-  const only = names[0] ?? '';
+/**
+ * A one-column header that contains another delimiter means the delimiter setting is wrong; a header
+ * without any of the mapped columns is probably a data row (the export lacks its header).
+ */
+function hint(names: string[], delimiter: string | null, noneFound: boolean): string {
+  const only = names.length === 1 ? (names[0] ?? '') : '';
   for (const d of [';', ',', '\t', '|']) {
-    if (d !== delimiter && only.includes(d)) {
+    if (only !== '' && d !== delimiter && only.includes(d)) {
       return `. The header line looks ${d === '\t' ? 'tab' : `"${d}"`}-separated: set delimiter: "${d === '\t' ? '\\t' : d}" (or "auto") for this source`;
     }
   }
-  return '. The first line must be the header row naming the columns';
+  return noneFound ? '. The first line must be the header row naming the columns (is it missing from the export?)' : '';
 }

@@ -115,8 +115,8 @@ export function openCsvSource(options: CsvSourceOptions): RowSource & { readonly
     }
     yield* drain();
     if (header === null) {
-      throw new SourceError('SOURCE_NO_HEADER', `${description}: no header line: the file holds only blank lines; export the table again with its header row`, {
-        context: { file: description, line: 1 },
+      throw new SourceError('SOURCE_NO_HEADER', `${description}: no header line: lines 1 to ${tokenizer.lines} are blank; export the table again, with its header row`, {
+        context: { file: description, line: tokenizer.lines },
       });
     }
   }

@@ -81,7 +81,7 @@ export function readDecodedText(
       if (text) yield text;
     }
     if (totalBytes === 0 || totalBytes === bomLength) {
-      throw new SourceError('SOURCE_EMPTY', `${description}: the file is empty (${totalBytes} bytes): export the table again with its header line`, {
+      throw new SourceError('SOURCE_EMPTY', `${description}: line 1: the file is empty (${totalBytes} bytes): export the table again, with its header line`, {
         context: { file: description, line: 1 },
       });
     }
