@@ -74,6 +74,21 @@ describeMariaDb('portal-writeback against a private server', () => {
     expect(await credentials('3')()).toEqual([{ id: null, secret: null }]);
   });
 
+  it('works with the README grants: SELECT on the tables, UPDATE on the two credential columns only', async () => {
+    await server.exec(
+      "CREATE USER 'efs_wb'@'127.0.0.1' IDENTIFIED BY 'wb-pw'; GRANT SELECT ON efs.portals TO 'efs_wb'@'127.0.0.1'; " +
+        "GRANT UPDATE (oidc_client_id, oidc_client_secret) ON efs.portals TO 'efs_wb'@'127.0.0.1'",
+    );
+    const writer: DatabaseConfig = { ...db, user: 'efs_wb', passwordFile: undefined };
+    const env = { EFS_DB_PASSWORD: 'wb-pw' };
+    expect(await writePortalCredentials(writer, UPDATE, { portalKey: '1', clientId: '0oa1wb', clientSecret: SECRET }, { env })).toEqual({ matchedRows: 1 });
+    expect(await credentials('1')()).toEqual([{ id: '0oa1wb', secret: SECRET }]);
+    const other = 'UPDATE portals SET name = :clientId WHERE portal_id = :portalKey';
+    await expect(writePortalCredentials(writer, other, { portalKey: '1', clientId: 'x', clientSecret: SECRET }, { env })).rejects.toThrow(
+      /^user efs_wb lacks a privilege for database.portalWriteBack: UPDATE command denied/,
+    );
+  });
+
   it('keeps the secret out of the error when the server rejects the values', async () => {
     await server.exec("CREATE TABLE efs.short_portals (portal_id INT PRIMARY KEY, secret VARCHAR(8)); INSERT INTO efs.short_portals VALUES (1, NULL); SET GLOBAL sql_mode = 'STRICT_ALL_TABLES'");
     const err = (await writePortalCredentials(db, 'UPDATE short_portals SET secret = :clientSecret WHERE portal_id = :portalKey', {
