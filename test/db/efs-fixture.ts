@@ -90,7 +90,7 @@ export interface EfsSampleCounts {
 
 const nullIfEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 
-/** Creates the schema in the current database of `db.exec` (call `USE name` first) and loads the samples. */
+/** Creates the EFS-like schema in database `database` (made with `server.database(name)`) and loads the samples. */
 export async function loadEfsSamples(server: PrivateMariaDb, database: string): Promise<EfsSampleCounts> {
   await server.exec(`USE \`${database}\`; ${efsSchema}`);
   const admins = readSample('admins');

@@ -14,7 +14,7 @@ import { findMariaDbd } from '../../src/bench/mariadb-server.js';
  * on a developer machine without mariadb-server the MariaDB suites are skipped with a message.
  */
 export { startMariaDb, findMariaDbd, type PrivateMariaDb, type StartOptions } from '../../src/bench/mariadb-server.js';
-export { efsSchema, loadEfsSamples, type EfsSampleCounts } from './efs-fixture.js';
+export { efsSchema, exampleQueries, extraPanelists, loadEfsSamples, readSample, type EfsSampleCounts } from './efs-fixture.js';
 
 const missing = findMariaDbd() === null;
 const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
