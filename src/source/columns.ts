@@ -44,7 +44,7 @@ export function checkHeader(
   });
   throw new SourceError(
     'SOURCE_COLUMN_MISSING',
-    `${description}: ${lines.join('; ')}; the header has: ${shown}${hint(names, delimiter, missing.length === required.length)}`,
+    `${description}: ${lines.join('; ')}; the header has: ${shown}${hint(names, delimiter, missing.length === required.length && required.length > 1)}`,
     { context: { file: description, line, column: missing[0]?.column } },
   );
 }

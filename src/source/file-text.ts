@@ -42,7 +42,9 @@ export function readDecodedText(
     let bomLength = 0;
     let totalBytes = 0;
     const start = (sample: Buffer, atEof: boolean): TextStreamDecoder => {
-      const resolved = resolveEncoding(configured, sample, atEof);
+      // Decide on the first AUTO_DETECT_BYTES only, however large the first chunk: the rule is documented.
+      const head = sample.subarray(0, AUTO_DETECT_BYTES);
+      const resolved = resolveEncoding(configured, head, atEof && head.length === sample.length);
       bomLength = resolved.bomBytes;
       result.encoding = resolved.encoding;
       return createDecoder(resolved.encoding);
