@@ -62,11 +62,22 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export function createSimServer(deps: ServerDeps): http.Server {
   const { org, clock, limiter, faults, stats, controls } = deps;
   const requestIds = new IdMaker(new Rng(null));
+  let dateSecond = -1;
+  let dateText = '';
+  const httpDate = (): string => {
+    const now = clock.now();
+    const sec = Math.floor(now / 1000);
+    if (sec !== dateSecond) {
+      dateSecond = sec;
+      dateText = new Date(now).toUTCString();
+    }
+    return dateText;
+  };
 
   const send = (res: http.ServerResponse, reply: Reply, requestId: string, rate: RateVerdict | null): void => {
     if (res.destroyed) return;
     res.setHeader('X-Okta-Request-Id', requestId);
-    res.setHeader('Date', new Date(clock.now()).toUTCString());
+    res.setHeader('Date', httpDate());
     if (rate) {
       res.setHeader('X-Rate-Limit-Limit', String(rate.limit));
       res.setHeader('X-Rate-Limit-Remaining', String(rate.remaining));

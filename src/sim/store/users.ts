@@ -35,6 +35,16 @@ export class UserRec {
   dead = false;
 }
 
+/**
+ * `loginKey` for the common all-ASCII login is just its lower case (NFKD and the special folds
+ * change only non-ASCII letters); skipping the general path keeps a million inserts fast and
+ * leaves no per-character garbage.
+ */
+function keyOf(login: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(login) ? login.toLowerCase() : loginKey(login);
+}
+
 export interface UserStoreSnapshot {
   nextSeq: number;
   users: UserRec[];
@@ -63,7 +73,7 @@ export class UserStore {
 
   /** The user whose login folds to the same key as `login` (Okta's uniqueness), if any. */
   getByLogin(login: string): UserRec | undefined {
-    return this.byKey.get(loginKey(login));
+    return this.byKey.get(keyOf(login));
   }
 
   /** Inserts a user; the caller has checked that the id and login are free. */
@@ -80,21 +90,21 @@ export class UserStore {
 
   private add(u: UserRec): void {
     this.byId.set(u.id, u);
-    this.byKey.set(loginKey(u.login), u);
+    this.byKey.set(keyOf(u.login), u);
     this.order.push(u);
   }
 
   /** Changes a user's login; the caller has checked the new login is free. */
   changeLogin(u: UserRec, login: string): void {
-    this.byKey.delete(loginKey(u.login));
+    this.byKey.delete(keyOf(u.login));
     u.login = login;
-    this.byKey.set(loginKey(login), u);
+    this.byKey.set(keyOf(login), u);
   }
 
   remove(u: UserRec): void {
     if (this.byId.get(u.id) !== u) return;
     this.byId.delete(u.id);
-    this.byKey.delete(loginKey(u.login));
+    this.byKey.delete(keyOf(u.login));
     u.dead = true;
     this.tombstones++;
     if (this.tombstones > 1024 && this.tombstones * 2 > this.order.length) {
