@@ -1,21 +1,35 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
+import { UsageError } from '../core/errors.js';
+import { htmlReport } from '../report/html/index.js';
 import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+
+type ReportFlags = ConfigOptionValues & { format: 'csv' | 'json' | 'html'; output?: string; unmasked?: boolean };
 
 export function register(program: Command): void {
   withConfigOptions(
     program
       .command('report')
-      .description('one row per record (kind, source key, login, state, reason, Okta id) from the journal')
-      .addOption(new Option('--format <format>', 'report format').choices(['csv', 'json']).default('csv'))
-      .option('-o, --output <file>', 'write to this file instead of stdout'),
-  ).action(async (o: ConfigOptionValues & { format: 'csv' | 'json'; output?: string }) => {
+      .description('csv/json: one row per record (kind, source key, login, state, reason, Okta id); html: a self-contained report for the customer')
+      .addOption(new Option('--format <format>', 'report format').choices(['csv', 'json', 'html']).default('csv'))
+      .option('-o, --output <file>', 'write to this file instead of stdout')
+      .option('--unmasked', 'html: show logins in full (masked as a***@example.com by default)'),
+  ).action(async (o: ReportFlags) => {
+    if (o.unmasked && o.format !== 'html') throw new UsageError('USAGE', '--unmasked applies to --format html only (csv and json always list full logins)');
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
-      if (o.output) {
+      if (o.format === 'html') {
+        const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false });
+        if (o.output) {
+          writeFileSync(o.output, html, { mode: 0o600 });
+          process.stderr.write(`efs-okta: wrote the HTML report to ${o.output}\n`);
+        } else {
+          process.stdout.write(html);
+        }
+      } else if (o.output) {
         const out = createWriteStream(o.output, { mode: 0o600 });
         const n = await writeRecordsReport(rt.journal, o.format, out);
         out.end();
