@@ -48,3 +48,18 @@ export function publishScreenshot(file: string): void {
   mkdirSync(path.join(ROOT, 'docs', 'img'), { recursive: true });
   copyFileSync(file, path.join(ROOT, 'docs', 'img', path.basename(file)));
 }
+
+/**
+ * The little of the DOM that page.evaluate callbacks use (the project compiles without lib "dom").
+ * Test files declare `declare const document: DomDocument;` locally: the callback runs in the page.
+ */
+export interface DomElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement> & Iterable<DomElement>;
+}
+export interface DomDocument extends DomElement {
+  body: DomElement;
+}

@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJournal, type SqliteJournal } from '../../src/journal/sqlite.js';
 import { collectReportData, htmlReport, maskEmailsIn, maskLogin, renderHtmlReport } from '../../src/report/html/index.js';
 import { maskRecordText } from '../../src/report/html/mask.js';
-import { artifact, launchBrowser, publishScreenshot } from './browser.js';
+import { artifact, launchBrowser, publishScreenshot, type DomDocument } from './browser.js';
 import { personalData, progress, rateLearned, rateLimited, retry, seedRecords, settle } from './fixture.js';
+
+declare const document: DomDocument;
 
 const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
 let dir: string;
