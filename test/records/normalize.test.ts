@@ -54,6 +54,11 @@ describe('records/normalize', () => {
     expect(outcome(normalizeUser(row({ ...base, role: 'Tester' }), rules))).toBe('skipped:tester');
   });
 
+  it('a key with control characters or over 255 characters is invalid', () => {
+    expect(outcome(normalizeUser(row({ ...base, id: 'A\u00071' }), rules))).toBe('invalid:key.control_characters');
+    expect(outcome(normalizeUser(row({ ...base, id: 'K'.repeat(256) }), rules))).toBe('invalid:key.too_long');
+  });
+
   it('validation reports the first failure and lists the others', () => {
     const r = normalizeUser(row({ ...base, mail: 'bad', first: null, last: 'x'.repeat(51) }), rules);
     expect(outcome(r)).toBe('invalid:email.too_short');
