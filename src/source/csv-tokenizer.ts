@@ -64,11 +64,6 @@ export class CsvTokenizer {
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  /** Physical lines seen so far (the line the tokenizer is on). */
-  get lines(): number {
-    return this.line;
-  }
-
   /** Feeds a chunk; appends each completed record to `out` (blank lines are not records). */
   push(text: string, out: CsvRecord[]): void {
     const n = text.length;

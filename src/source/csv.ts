@@ -115,8 +115,8 @@ export function openCsvSource(options: CsvSourceOptions): RowSource & { readonly
     }
     yield* drain();
     if (header === null) {
-      throw new SourceError('SOURCE_NO_HEADER', `${description}: no header line: lines 1 to ${tokenizer.lines} are blank; export the table again, with its header row`, {
-        context: { file: description, line: tokenizer.lines },
+      throw new SourceError('SOURCE_NO_HEADER', `${description}: no header line (line 1 and every line after it are blank): export the table again, with its header row`, {
+        context: { file: description, line: 1 },
       });
     }
   }
