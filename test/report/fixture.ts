@@ -1,5 +1,6 @@
 import type { UserKind } from '../../src/core/types.js';
 import type { SqliteJournal } from '../../src/journal/sqlite.js';
+import type { JournalRow } from '../../src/journal/types.js';
 import type { UserRecord } from '../../src/records/types.js';
 import { userRecord } from '../helpers/records.js';
 
@@ -44,12 +45,15 @@ export function seedRecords(journal: SqliteJournal, now: number, counts: { admin
 /** Moves the first `n` pending records of a kind to `state` (as a create run would). */
 export function settle(journal: SqliteJournal, kind: UserKind, n: number, now: number, state: 'staged' | 'active' | 'failed' | 'conflict' = 'staged'): number {
   const rows = journal.page({ kinds: [kind], states: ['pending'] }, null, n);
-  for (const r of rows) {
-    if (state === 'failed') journal.setState(kind, r.key, { state, reason: 'okta.E0000001', message: `Okta rejected ${r.login}: api validation failed`, lastError: 'E0000001', attemptsIncrement: true }, now);
-    else if (state === 'conflict') journal.setState(kind, r.key, { state, reason: 'conflict.login_exists', message: `login ${r.login} already exists in Okta (not ours)` }, now);
-    else journal.setState(kind, r.key, { state, oktaId: `00u${r.key}`, ours: true, clearPasswordHash: true }, now);
-  }
+  journal.db.transaction(() => rows.forEach((r) => settleOne(journal, r, state, now)))();
   return rows.length;
+}
+
+function settleOne(journal: SqliteJournal, r: JournalRow, state: 'staged' | 'active' | 'failed' | 'conflict', now: number): void {
+  const kind = r.kind;
+  if (state === 'failed') journal.setState(kind, r.key, { state, reason: 'okta.E0000001', message: `Okta rejected ${r.login}: api validation failed`, lastError: 'E0000001', attemptsIncrement: true }, now);
+  else if (state === 'conflict') journal.setState(kind, r.key, { state, reason: 'conflict.login_exists', message: `login ${r.login} already exists in Okta (not ours)` }, now);
+  else journal.setState(kind, r.key, { state, oktaId: `00u${r.key}`, ours: true, clearPasswordHash: true }, now);
 }
 
 export function progress(journal: SqliteJournal, at: number, p: { phase?: string; done: number; total: number; ratePerMinute: number; rateLimited: number; etaMs: number | null }): void {
