@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../dashboard/server.js';
+import type { Clock } from '../core/clock.js';
+import type { CoreEmitter } from '../core/events.js';
+import { DEFAULT_DASHBOARD_PORT, startDashboard, type DashboardHandle } from '../dashboard/server.js';
 import { parseWhole } from './options.js';
 
 interface DashboardFlags {
@@ -36,4 +38,18 @@ export function register(program: Command): void {
       });
       await dashboard.stop();
     });
+}
+
+/** `--dashboard [port]` for runs (users create, users activate): the same page, served in-process. */
+export function dashboardOption(): Option {
+  return new Option('--dashboard [port]', `serve the live dashboard on 127.0.0.1 while this run goes on (port; default ${DEFAULT_DASHBOARD_PORT})`);
+}
+
+/** Starts the dashboard for a run when its --dashboard flag is set: fed by the run's events and journal. */
+export async function startRunDashboard(flag: boolean | string | undefined, rt: { config: { journal: string }; emitter: CoreEmitter; clock: Clock }): Promise<DashboardHandle | null> {
+  if (flag === undefined || flag === false) return null;
+  const port = typeof flag === 'string' ? parseWhole(flag) : DEFAULT_DASHBOARD_PORT;
+  const dashboard = await startDashboard({ journals: [rt.config.journal], port, emitter: rt.emitter, clock: rt.clock });
+  process.stderr.write(`efs-okta: dashboard on ${dashboard.url}\n`);
+  return dashboard;
 }

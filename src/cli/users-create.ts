@@ -8,6 +8,7 @@ import { formatDuration, planTable, stateSummary } from '../report/summary.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
 import { exitCodeFor } from './exit-codes.js';
+import { dashboardOption, startRunDashboard } from './dashboard.js';
 
 export function registerCreate(users: Command): void {
   withConfigOptions(
@@ -16,8 +17,9 @@ export function registerCreate(users: Command): void {
       .description('create every pending admin and panelist in Okta as a STAGED user; resumable; a rerun syncs what changed')
       .addOption(new Option('--kind <kind>', 'only this kind').choices(['admins', 'panelists']))
       .addOption(new Option('--limit <n>', 'create at most N users in this run').argParser(parseWhole))
-      .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit'])),
-  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean }) => {
+      .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit']))
+      .addOption(dashboardOption()),
+  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; dashboard?: boolean | string }) => {
     const kinds = parseUserKinds(o.kind);
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
@@ -32,7 +34,9 @@ export function registerCreate(users: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: true, lock: 'users create' });
     const interrupt = interruptController();
     const detach = attachProgress(rt.emitter);
+    let dashboard: Awaited<ReturnType<typeof startRunDashboard>> = null;
     try {
+      dashboard = await startRunDashboard(o.dashboard, rt);
       const runId = rt.journal.startRun('create', rt.clock.now());
       const snapshot = await snapshotUsers(rt.journal, userSourceSpecs(rt.config), interrupt.signal);
       const counts = snapshot.apply(rt.clock.now());
@@ -49,6 +53,7 @@ export function registerCreate(users: Command): void {
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: in-flight calls were recorded; run the same command again to continue');
       process.exitCode = exitCodeFor(rt.journal, kinds);
     } finally {
+      await dashboard?.stop();
       detach();
       interrupt.dispose();
       rt.close();
