@@ -9,6 +9,7 @@ import { attachProgress } from '../report/progress.js';
 import { stateSummary } from '../report/summary.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
+import { dashboardOption, startRunDashboard } from './dashboard.js';
 
 interface ActivateFlags extends ConfigOptionValues {
   kind?: string;
@@ -17,6 +18,7 @@ interface ActivateFlags extends ConfigOptionValues {
   perHour?: number;
   dryRun?: boolean;
   email: boolean;
+  dashboard?: boolean | string;
 }
 
 /** Logins or source keys, one per line (# comments and blank lines ignored). */
@@ -45,7 +47,8 @@ export function registerActivate(users: Command): void {
       .addOption(new Option('--max <n>', 'activate at most N users in this run').argParser(parseWhole))
       .addOption(new Option('--per-hour <n>', 'spread activations (and emails) evenly: at most N per hour').argParser(parseWhole))
       .option('--dry-run', 'show how many would be activated; call nothing')
-      .option('--no-email', 'send no email: write activation links to a file readable only by you'),
+      .option('--no-email', 'send no email: write activation links to a file readable only by you')
+      .addOption(dashboardOption()),
   ).action(async (o: ActivateFlags) => {
     const kinds = parseUserKinds(o.kind);
     if (o.perHour === 0) throw new UsageError('USAGE', '--per-hour must be at least 1');
@@ -66,7 +69,9 @@ export function registerActivate(users: Command): void {
     const interrupt = interruptController();
     const detach = attachProgress(rt.emitter);
     const links = o.email ? null : new LinksFile(path.join(rt.config.reportDir, `activation-links-${new Date(rt.clock.now()).toISOString().replace(/[:.]/g, '-')}.csv`));
+    let dashboard: Awaited<ReturnType<typeof startRunDashboard>> = null;
     try {
+      dashboard = await startRunDashboard(o.dashboard, rt);
       const runId = rt.journal.startRun('activate', rt.clock.now());
       const summary = await activateUsers(
         { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
@@ -83,6 +88,7 @@ export function registerActivate(users: Command): void {
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue');
       process.exitCode = summary.failed > 0 ? 1 : 0;
     } finally {
+      await dashboard?.stop();
       links?.close();
       detach();
       interrupt.dispose();
