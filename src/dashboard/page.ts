@@ -137,8 +137,8 @@ export const DASHBOARD_JS = String.raw`'use strict';
     if (!st) { set(s, 'title', j.file); set(s, 'run', ''); return; }
     set(s, 'title', (st.journal.installation || st.journal.file) + ' · ' + st.journal.file);
     var r = st.run;
-    set(s, 'run', r.active ? 'running: ' + r.command + ' since ' + time(r.startedAt)
-      : (r.phase ? 'last run: ' + r.phase + ', ' + (r.outcome || 'stopped') + (r.finishedAt ? ' at ' + time(r.finishedAt) : '') : 'no run yet')
+    set(s, 'run', (r.active ? 'running: ' + r.command + ' since ' + time(r.startedAt)
+      : (r.phase ? 'last run: ' + r.phase + ', ' + (r.outcome || 'stopped') + (r.finishedAt ? ' at ' + time(r.finishedAt) : '') : 'no run yet'))
       + ' · updated ' + time(st.generatedAt));
     var pr = st.progress;
     set(s, 'progress', pr ? pr.phase + ': ' + fmt(pr.done) + ' / ' + fmt(pr.total) + (pr.fresh ? '' : ' (not moving)') : 'no progress reported yet');
