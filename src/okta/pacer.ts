@@ -1,0 +1,228 @@
+import type { RateReading } from './rate-headers.js';
+
+/**
+ * Paces one Okta rate-limit bucket. Pure: time comes in as arguments, nothing is read or slept here.
+ *
+ * Okta counts requests per bucket in windows (one minute, not aligned to the clock minute), shared
+ * by every token and app of the org: https://developer.okta.com/docs/reference/rl-global-mgmt/
+ * We may use `share` of each bucket. Per window R (identified by its Reset) with Limit L:
+ *
+ *   cap        = min(floor(share × L), tokenCap)          tokenCap: a per-token ceiling learned
+ *                                                          from a 429 whose Limit is below L
+ *   ours       = our answered requests in R + our requests in flight
+ *   others     = L − Remaining − ours(before that answer)  (what the org's other clients used)
+ *   othersRate = others / time elapsed in R  (early in a window: at least last window's rate)
+ *   orgLeft    = Remaining(latest) − ours sent since − othersRate × (now − reading time)
+ *   budget     = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
+ *   interval   = max(window / cap,  timeLeft / budget)     budget ≤ 0: wait for the next window
+ *
+ * So alone we send exactly `cap` per window, spread evenly (no burst when a window opens); when
+ * Remaining falls faster than our own calls explain, we slow down to what the others leave,
+ * minus a margin of 1 % of L; and we never go above our share.
+ */
+export interface PacerOptions {
+  share: number;
+  /** Okta's window is one minute; learned from Reset roll-overs when different (the simulator's --window). */
+  defaultWindowMs?: number;
+}
+
+export type PacerDecision = { kind: 'go' } | { kind: 'wait'; ms: number } | { kind: 'blocked' };
+
+interface WindowState {
+  resetEpoch: number;
+  resetAt: number;
+  /** Our answered requests counted in this window (2xx–5xx answers that carried this Reset). */
+  answered: number;
+  /** Lowest Remaining seen, when, and how many of ours were answered by then. */
+  remaining: number;
+  readingAt: number;
+  answeredAtReading: number;
+  /** Other clients' use: highest estimate seen, and when. */
+  others: number;
+  othersAt: number;
+}
+
+const DEFAULT_WINDOW_MS = 60_000;
+/** Remaining this high means the bucket is effectively unmetered (the simulator's --no-limits). */
+const UNMETERED = 1_000_000;
+
+export class BucketPacer {
+  readonly name: string;
+  private readonly share: number;
+  limit: number | null = null;
+  tokenCap: number | null = null;
+  windowMs: number;
+  private minRollover: number | null = null;
+  private maxTimeLeft = 0;
+  private unmetered = false;
+  private cur: WindowState | null = null;
+  private prevOthersRate = 0;
+  private readonly inflight = new Map<number, number>();
+  private lastSentAt: number | null = null;
+  private pausedUntil = 0;
+  private responses = 0;
+
+  constructor(name: string, options: PacerOptions) {
+    this.name = name;
+    this.share = options.share;
+    this.windowMs = options.defaultWindowMs ?? DEFAULT_WINDOW_MS;
+  }
+
+  /** Requests of ours this bucket may send per window. */
+  get cap(): number | null {
+    if (this.limit === null) return null;
+    const shareCap = Math.max(1, Math.floor(this.share * this.limit));
+    return this.tokenCap === null ? shareCap : Math.max(1, Math.min(shareCap, this.tokenCap));
+  }
+
+  get inFlight(): number {
+    return this.inflight.size;
+  }
+
+  get paused(): number {
+    return this.pausedUntil;
+  }
+
+  /** The latest reading of the window in force (for `plan` and the dashboard). */
+  get window(): { limit: number; remaining: number; resetAt: number; resetEpoch: number; others: number } | null {
+    if (this.limit === null || this.cur === null) return null;
+    return { limit: this.limit, remaining: this.cur.remaining, resetAt: this.cur.resetAt, resetEpoch: this.cur.resetEpoch, others: this.cur.others };
+  }
+
+  decide(now: number, random: () => number = Math.random): PacerDecision {
+    if (now < this.pausedUntil) return { kind: 'wait', ms: this.pausedUntil - now };
+    if (this.unmetered) return { kind: 'go' };
+    const cap = this.cap;
+    if (cap === null) {
+      // Nothing learned yet: one request, read its headers, then pace.
+      return this.inflight.size > 0 ? { kind: 'blocked' } : { kind: 'go' };
+    }
+    const base = this.windowMs / cap;
+    let interval = base;
+    const cur = this.cur;
+    if (cur !== null && now < cur.resetAt) {
+      const budget = this.budget(cur, cap, now);
+      const timeLeft = cur.resetAt - now;
+      if (budget < 1) {
+        // Spread waiters over the first part of the next window rather than all at its first ms.
+        return { kind: 'wait', ms: timeLeft + 100 + Math.floor(random() * 400) };
+      }
+      interval = Math.max(base, timeLeft / budget);
+    }
+    if (this.lastSentAt === null) return { kind: 'go' };
+    const due = this.lastSentAt + interval;
+    return due <= now ? { kind: 'go' } : { kind: 'wait', ms: Math.ceil(due - now) };
+  }
+
+  /** What we may still send in window `cur` (see the formula above). */
+  private budget(cur: WindowState, cap: number, now: number): number {
+    const limit = this.limit ?? 0;
+    const ours = cur.answered + this.inflight.size;
+    const shareLeft = cap - ours;
+    const rate = this.othersRate(cur, now);
+    const sentSinceReading = cur.answered - cur.answeredAtReading + this.inflight.size;
+    const orgLeft = cur.remaining - sentSinceReading - rate * Math.max(0, now - cur.readingAt);
+    const margin = Math.max(1, Math.ceil(0.01 * limit));
+    const orgBudget = orgLeft - rate * (cur.resetAt - now) - margin;
+    return Math.floor(Math.min(shareLeft, orgBudget));
+  }
+
+  /** Other clients' requests per ms in window `cur`. */
+  private othersRate(cur: WindowState, now: number): number {
+    const start = cur.resetAt - this.windowMs;
+    const elapsed = Math.max(cur.othersAt - start, 0.1 * this.windowMs);
+    const rate = cur.others / elapsed;
+    const early = now - start < 0.25 * this.windowMs;
+    return early ? Math.max(rate, this.prevOthersRate) : rate;
+  }
+
+  onSend(id: number, now: number): void {
+    this.inflight.set(id, now);
+    this.lastSentAt = now;
+  }
+
+  /**
+   * An answer arrived. `reading` null: it carried no rate headers. `counted`: whether the server
+   * counted it against the bucket (not a 429).
+   */
+  onAnswer(id: number, now: number, reading: RateReading | null, counted: boolean): { learned: boolean } {
+    const sentAt = this.inflight.get(id) ?? now;
+    this.inflight.delete(id);
+    this.responses++;
+    if (reading === null) {
+      // No rate headers at all on a first answer: this endpoint is not metered; don't serialize it.
+      if (this.limit === null && this.responses === 1) this.unmetered = true;
+      return { learned: false };
+    }
+    if (reading.limit === 0) return { learned: false }; // concurrency 429: says nothing about the bucket
+    if (!counted) return { learned: false }; // 429 readings are handled by onRateLimited
+    this.unmetered = reading.limit >= UNMETERED || reading.remaining >= UNMETERED;
+    let learned = this.limit !== reading.limit;
+    this.limit = reading.limit;
+    this.maxTimeLeft = Math.max(this.maxTimeLeft, reading.resetAt - now - 1000);
+    let cur = this.cur;
+    if (cur === null || reading.resetEpoch > cur.resetEpoch) {
+      if (cur !== null) {
+        this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000);
+        const start = cur.resetAt - this.windowMs;
+        this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, 0.1 * this.windowMs);
+      }
+      this.windowMs = Math.max(this.maxTimeLeft, this.minRollover ?? DEFAULT_WINDOW_MS, 1000);
+      cur = {
+        resetEpoch: reading.resetEpoch,
+        resetAt: reading.resetAt,
+        answered: 0,
+        remaining: reading.remaining + 1,
+        readingAt: now,
+        answeredAtReading: 0,
+        others: 0,
+        othersAt: now,
+      };
+      this.cur = cur;
+      learned = true;
+    } else if (reading.resetEpoch < cur.resetEpoch) {
+      return { learned }; // a straggler from the previous window
+    }
+    cur.answered++;
+    // Ours that the server had counted when it answered this one: answered ones, plus those in
+    // flight that were sent before it.
+    let inflightBefore = 0;
+    for (const t of this.inflight.values()) if (t < sentAt) inflightBefore++;
+    const others = reading.limit - reading.remaining - cur.answered - inflightBefore;
+    if (others > cur.others) {
+      cur.others = others;
+      cur.othersAt = now;
+    }
+    if (reading.remaining <= cur.remaining) {
+      cur.remaining = reading.remaining;
+      cur.readingAt = now;
+      cur.answeredAtReading = cur.answered;
+    }
+    return { learned };
+  }
+
+  /** A request that got no answer: it may or may not have been counted; keep it as counted. */
+  onNoAnswer(id: number): void {
+    this.inflight.delete(id);
+    if (this.cur !== null) this.cur.answered++;
+  }
+
+  /**
+   * A rate 429 (E0000047, Limit > 0). A Limit below the bucket's is a per-token ceiling (Okta lets
+   * one token use only part of a bucket, 50 % by default): remember it so we stop hitting it.
+   * Returns when the bucket may be used again: Reset + 1 s (Reset has whole-second resolution)
+   * + up to 1 s jitter. Every request of the bucket waits until then, not only this one.
+   */
+  onRateLimited(id: number, now: number, reading: RateReading | null, random: () => number): number {
+    this.inflight.delete(id);
+    if (reading !== null && this.limit !== null && reading.limit > 0 && reading.limit < this.limit) {
+      this.tokenCap = reading.limit;
+    } else if (reading !== null && this.limit === null && reading.limit > 0) {
+      this.limit = reading.limit;
+    }
+    const resetAt = reading?.resetAt ?? (this.cur?.resetAt ?? now + this.windowMs);
+    const until = Math.max(now, resetAt) + 1000 + Math.floor(random() * 1000);
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    return this.pausedUntil - now;
+  }
+}
