@@ -90,6 +90,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case '/': return send('text/html; charset=utf-8', DASHBOARD_HTML);
       case '/dashboard.js': return send('text/javascript; charset=utf-8', DASHBOARD_JS);
       case '/dashboard.css': return send('text/css; charset=utf-8', DASHBOARD_CSS);
+      case '/favicon.ico':
+        res.writeHead(204, SECURITY_HEADERS).end();
+        return;
       case '/api/status': return send('application/json; charset=utf-8', `${JSON.stringify(feed.read(clock.now()), null, 2)}\n`);
       case '/events': {
         res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', ...SECURITY_HEADERS });

@@ -114,7 +114,12 @@ describe('dashboard in a real browser', () => {
     const page = await browser.context.newPage();
     browserPage = page;
     const requests: string[] = [];
+    const problems: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(dashboard.url);
     await page.waitForFunction(() => Number(document.body.getAttribute('data-updates')) >= 1);
     const reader = openJournal(acme.path, { readonly: true });
@@ -156,6 +161,8 @@ describe('dashboard in a real browser', () => {
       publishScreenshot(shot);
       expect(requests.length).toBeGreaterThanOrEqual(3);
       for (const url of requests) expect(url.startsWith(dashboard.url)).toBe(true);
+      // No script error and no CSP violation (the chart is inserted as markup).
+      expect(problems).toEqual([]);
     } finally {
       reader.close();
     }

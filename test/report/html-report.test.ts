@@ -115,7 +115,9 @@ describe('html report: in a real browser', () => {
     try {
       const page = await browser.context.newPage();
       const requests: string[] = [];
+      const problems: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
+      page.on('console', (m) => problems.push(`${m.type()}: ${m.text()}`));
       const url = pathToFileURL(file).href;
       await page.goto(url);
       const charts = await page.evaluate(() => [...document.querySelectorAll('svg.chart')].map((svg) => ({
@@ -140,6 +142,7 @@ describe('html report: in a real browser', () => {
       expect(statSync(pdf).size).toBeGreaterThan(20_000);
       expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
       expect(requests).toEqual([url]);
+      expect(problems).toEqual([]);
     } finally {
       await browser.close();
     }

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordActivity } from '../../src/app/activity.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { CoreEmitter } from '../../src/core/events.js';
 import { openJournal, type SqliteJournal } from '../../src/journal/sqlite.js';
 import { buildStatus, niceBucketMs } from '../../src/report/status-model.js';
 import { failedActivity, personalData, progress, rateLearned, rateLimited, retry, SECRET_HASH, seedRecords, settle } from './fixture.js';
@@ -128,5 +131,31 @@ describe('status model', () => {
     expect(json).not.toContain('customer-example');
     expect(json).not.toContain(SECRET_HASH);
     expect(json).not.toContain('Okta rejected');
+  });
+
+  it('core events reach the status through the activity log; rate:learned is kept once a second per bucket', async () => {
+    seedRecords(journal, T0, { panelist: 3 });
+    const clock = new FakeClock(T0);
+    const emitter = new CoreEmitter();
+    const detach = recordActivity(emitter, journal, clock);
+    try {
+      for (let i = 0; i < 10; i++) {
+        emitter.emit('rate:learned', { bucket: '/api/v1/users', limit: 600, remaining: 600 - i, resetAt: T0 + 60_000, share: 0.5 });
+        await clock.advance(150);
+      }
+      emitter.emit('rate:learned', { bucket: '/api/v1/users', limit: 600, remaining: 500, resetAt: T0 + 60_000, share: 0.25 });
+      emitter.emit('rate:limited', { bucket: '/api/v1/users', kind: 'rate', waitMs: 900 });
+      emitter.emit('request:retry', { bucket: '/api/v1/users', status: 429, errorCode: 'E0000047', attempt: 1, waitMs: 900 });
+      emitter.emit('progress', { phase: 'create', done: 1, total: 3, ratePerMinute: 40, rateLimited: 1, etaMs: 3000 });
+    } finally {
+      detach();
+    }
+    // 1.5 s of answers: rows at 0 and 1.05 s, then one for the share that changed.
+    expect(journal.activitySince(0, ['rate:learned'])).toHaveLength(3);
+    const s = buildStatus(journal, { now: clock.now() });
+    expect(s.rate.bucket).toMatchObject({ bucket: '/api/v1/users', limit: 600, share: 0.25, allowedPerMinute: 150, remaining: 500 });
+    expect(s.throttling).toMatchObject({ rateLimited: 1, retries: 1, retriesByCode: [{ code: 'E0000047', count: 1 }], rateLimitedThisRun: 1 });
+    expect(s.progress).toMatchObject({ phase: 'create', done: 1, total: 3, fresh: true });
+    expect(s.eta.ms).toBe(3000);
   });
 });
