@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import { OktaCallError } from '../core/errors.js';
+import { templatePath } from './buckets.js';
+import type { ErrorInfo, Governor } from './governor.js';
+import type { HeaderSource } from './rate-headers.js';
+
+/**
+ * The SDK's request executor, replaced by one that goes through our governor. The SDK's default
+ * executor retries only 429s (twice, no jitter, trusting Reset: concurrency 429s stall it for
+ * minutes) and nothing else; ours paces, caps concurrency and retries per retry-table.ts.
+ * Non-retryable answers go back to the SDK as they are (it throws OktaApiError; the gateway maps it).
+ *
+ * Credentials stay with the org: a request for any other origin (e.g. a `Link: rel="next"` that
+ * points elsewhere) is refused before it is sent, and redirects are not followed (node-fetch
+ * would follow them by default). Request headers are never logged or put in errors.
+ */
+
+/** What we use of node-fetch's Response (the SDK's types leave it untyped: @types/node-fetch is absent). */
+export interface FetchResponse {
+  status: number;
+  headers: HeaderSource;
+  clone(): FetchResponse;
+  text(): Promise<string>;
+}
+
+export interface SdkRequest {
+  url?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  redirect?: string;
+  timeout?: number;
+  [key: string]: unknown;
+}
+
+export interface GovernedExecutorOptions {
+  governor: Governor;
+  orgUrl: string;
+  /** Per-request timeout (ms) from sending to the answer's headers; a timeout is retried. */
+  timeoutMs?: number;
+}
+
+export class GovernedRequestExecutor extends RequestExecutor {
+  readonly governor: Governor;
+  private readonly origin: string;
+  private readonly timeoutMs: number;
+  /** Fingerprints of OAuth access tokens that have worked (never the tokens themselves). */
+  private readonly workedTokens = new Set<string>();
+
+  constructor(options: GovernedExecutorOptions) {
+    super();
+    this.governor = options.governor;
+    this.origin = new URL(options.orgUrl).origin;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+  }
+
+  override fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
+    return this.governed(request as SdkRequest) as ReturnType<RequestExecutor['fetch']>;
+  }
+
+  private async governed(request: SdkRequest): Promise<FetchResponse> {
+    const url = request.url ?? '';
+    const method = (request.method ?? 'GET').toUpperCase();
+    let origin: string | null = null;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin !== this.origin) {
+      throw new OktaCallError(
+        'OKTA_FOREIGN_HOST',
+        `refused to send ${method} ${templatePath(url)} to ${origin ?? 'an invalid URL'}: credentials go only to okta.orgUrl (${this.origin})`,
+        { status: null, errorCode: null },
+      );
+    }
+    request.redirect = 'manual';
+    request.timeout = this.timeoutMs;
+    const auth = headerValue(request.headers, 'authorization');
+    const bearer = auth !== null && /^(bearer|dpop) /i.test(auth) ? fingerprint(auth) : null;
+    const res = await this.governor.run(
+      { method, url, authRenewable: bearer !== null && this.workedTokens.has(bearer) },
+      () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>,
+      readErrorInfo,
+    );
+    if (bearer !== null && res.status < 400) this.workedTokens.add(bearer);
+    return res;
+  }
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | null {
+  if (!headers) return null;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return String(v);
+  return null;
+}
+
+function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+/**
+ * Okta's error body `{errorCode, errorSummary}`, or an OAuth token endpoint's `{error,
+ * error_description}`. Read from a clone: the SDK reads the original.
+ */
+export async function readErrorInfo(res: FetchResponse): Promise<ErrorInfo | null> {
+  try {
+    const text = await res.clone().text();
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const code = typeof body.errorCode === 'string' ? body.errorCode : typeof body.error === 'string' ? body.error : null;
+    const summary =
+      typeof body.errorSummary === 'string' ? body.errorSummary : typeof body.error_description === 'string' ? body.error_description : null;
+    return code === null && summary === null ? null : { code, summary };
+  } catch {
+    return null;
+  }
+}
