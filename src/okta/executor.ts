@@ -83,7 +83,8 @@ export class GovernedRequestExecutor extends RequestExecutor {
       () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>,
       readErrorInfo,
     );
-    if (bearer !== null && res.status < 400) this.workedTokens.add(bearer);
+    // Any answer but 401 shows Okta accepted the token (a 404 or 403 is about the resource).
+    if (bearer !== null && res.status !== 401) this.workedTokens.add(bearer);
     return res;
   }
 }

@@ -13,8 +13,10 @@ import type { RateReading } from './rate-headers.js';
  *   others     = L − Remaining − ours(before that answer)  (what the org's other clients used)
  *   othersRate = others / time elapsed in R  (early in a window: at least last window's rate)
  *   orgLeft    = Remaining(latest) − ours sent since − othersRate × (now − reading time)
- *   budget     = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
- *   interval   = max(window / cap,  timeLeft / budget)     budget ≤ 0: wait for the next window
+ *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
+ *   soft       = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
+ *   interval   = max(window / cap,  timeLeft / soft)      soft < 1: one per window/20 (a trickle
+ *                                                          that brings fresh readings)
  *
  * So alone we send exactly `cap` per window, spread evenly (no burst when a window opens); when
  * Remaining falls faster than our own calls explain, we slow down to what the others leave,
@@ -101,21 +103,28 @@ export class BucketPacer {
     let interval = base;
     const cur = this.cur;
     if (cur !== null && now < cur.resetAt) {
-      const budget = this.budget(cur, cap, now);
+      const { hard, soft } = this.budget(cur, cap, now);
       const timeLeft = cur.resetAt - now;
-      if (budget < 1) {
-        // Spread waiters over the first part of the next window rather than all at its first ms.
+      if (hard < 1) {
+        // Our share is spent, or Remaining is: wait for the next window, spreading waiters over
+        // its first part rather than all at its first millisecond.
         return { kind: 'wait', ms: timeLeft + 100 + Math.floor(random() * 400) };
       }
-      interval = Math.max(base, timeLeft / budget);
+      // soft < 1: the others' projected use would take all that is left. A projection from a
+      // burst can be far too high, and without requests no new reading comes: trickle (1/20 of a
+      // window apart) until Remaining shows what the others really do.
+      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(base, timeLeft / soft);
     }
     if (this.lastSentAt === null) return { kind: 'go' };
     const due = this.lastSentAt + interval;
     return due <= now ? { kind: 'go' } : { kind: 'wait', ms: Math.ceil(due - now) };
   }
 
-  /** What we may still send in window `cur` (see the formula above). */
-  private budget(cur: WindowState, cap: number, now: number): number {
+  /**
+   * What we may still send in window `cur` (see the formula above): `hard` from our share and what
+   * the bucket has left now, `soft` also keeping the others' projected use for the rest of the window.
+   */
+  private budget(cur: WindowState, cap: number, now: number): { hard: number; soft: number } {
     const limit = this.limit ?? 0;
     const ours = cur.answered + this.inflight.size;
     const shareLeft = cap - ours;
@@ -123,8 +132,9 @@ export class BucketPacer {
     const sentSinceReading = cur.answered - cur.answeredAtReading + this.inflight.size;
     const orgLeft = cur.remaining - sentSinceReading - rate * Math.max(0, now - cur.readingAt);
     const margin = Math.max(1, Math.ceil(0.01 * limit));
-    const orgBudget = orgLeft - rate * (cur.resetAt - now) - margin;
-    return Math.floor(Math.min(shareLeft, orgBudget));
+    const hard = Math.floor(Math.min(shareLeft, orgLeft - margin));
+    const soft = Math.floor(Math.min(shareLeft, orgLeft - rate * (cur.resetAt - now) - margin));
+    return { hard, soft };
   }
 
   /** Other clients' requests per ms in window `cur`. */
