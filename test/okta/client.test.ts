@@ -118,7 +118,8 @@ describe('okta executor', () => {
   it('okta executor refuses any URL outside okta.orgUrl (e.g. a Link header pointing elsewhere)', async () => {
     const other = await listen((_req, res) => send(res, 200, []));
     const ex = executor('http://127.0.0.1:1');
-    const err = await ex.fetch({ url: `${other.url}/api/v1/users?after=x`, method: 'GET', headers: { Authorization: 'SSWS secret' } }).catch((e: unknown) => e);
+    const request = { url: `${other.url}/api/v1/users?after=x`, method: 'GET', headers: { Authorization: 'SSWS secret' } } as Parameters<typeof ex.fetch>[0];
+    const err = await ex.fetch(request).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'OKTA_FOREIGN_HOST' });
     expect(other.hits).toEqual([]);
   });
