@@ -157,6 +157,18 @@ describe('portal phase', () => {
     expect(sim.org.apps.size).toBe(1);
   });
 
+  it('a changed token endpoint auth method updates the same app, assigning only the configured groups', async () => {
+    await syncPortals(deps(), [P1], options);
+    const appId = portals.get('1')?.appId ?? '';
+    const admins = journal.group('admin')?.oktaId;
+    expect([...(sim.org.apps.get(appId)?.groups.keys() ?? [])]).toEqual([admins]);
+    expect(journal.group('panelist')).toBeNull();
+    const summary = await syncPortals(deps(), [P1], { ...options, settings: { ...settings, tokenEndpointAuthMethod: 'client_secret_post' } });
+    expect(summary.outcomes[0]).toMatchObject({ action: 'updated', appId, changes: ['settings'] });
+    expect(sim.org.apps.get(appId)?.tokenEndpointAuthMethod).toBe('client_secret_post');
+    expect(sim.org.apps.get(appId)?.secrets).toHaveLength(1);
+  });
+
   it('marks portals that left the source as removed and leaves their apps alone', async () => {
     await syncPortals(deps(), [P1, P2], options);
     const summary = await syncPortals(deps(), [P2], options);
