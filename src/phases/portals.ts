@@ -187,7 +187,7 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   let secretHandedOver = app !== null && app.id === row.appId && row.secretIssuedAt !== null;
   let writeBack: PortalOutcome['writeBack'] = 'off';
   if (app === null) {
-    setState(ctx, key, { state: 'registering', attemptsIncrement: true, appId: null, clientId: null, label: wanted.label, secretIssuedAt: null, lastError: null });
+    setState(ctx, key, { state: 'registering', reason: null, message: null, attemptsIncrement: true, appId: null, clientId: null, label: wanted.label, secretIssuedAt: null, lastError: null });
     const made = await createOrFind(okta, wanted);
     app = made.app;
     action = made.created ? 'created' : 'adopted';
@@ -200,7 +200,7 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
     }
   } else if (app.id !== row.appId) {
     action = 'adopted';
-    setState(ctx, key, { state: 'registering', appId: app.id, clientId: app.clientId, label: app.label, secretIssuedAt: null });
+    setState(ctx, key, { state: 'registering', reason: null, message: null, appId: app.id, clientId: app.clientId, label: app.label, secretIssuedAt: null });
   }
 
   const diff = settingsDiff(app, wanted);
@@ -219,6 +219,9 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
 
   const rotate = ctx.options.rotateSecret === key && action !== 'created';
   if (!secretHandedOver || rotate) {
+    // From here until the hand-over is noted, the app's secret counts as unknown: a rotation that
+    // dies half-way is finished by the next run, with or without the flag.
+    if (secretHandedOver) note(ctx, key, { secretIssuedAt: null });
     const issued = await issueSecret(okta, app.id);
     writeBack = await handOver(ctx, key, app, issued.value);
     // Only once the new secret is safe on disk may the old ones go; until the journal notes the

@@ -137,6 +137,25 @@ describe('portal phase', () => {
     expect(sim.org.apps.size).toBe(1);
   });
 
+  it('a rotation that dies before the hand-over is finished by the next run, even without the flag', async () => {
+    await syncPortals(deps(), [P1], options);
+    const appId = portals.get('1')?.appId ?? '';
+    const good = credentials.read()['1'];
+    writeFileSync(credentials.path, JSON.stringify({ '1': { ...good, issuedAt: '2999-01-01T00:00:00.000Z' } }));
+    const failed = await syncPortals(deps(), [P1], { ...options, rotateSecret: '1' });
+    expect(failed.outcomes[0]).toMatchObject({ action: 'failed', reason: 'CREDENTIALS_NEWER' });
+    expect(sim.org.apps.get(appId)?.secrets).toHaveLength(2);
+    expect(portals.get('1')?.secretIssuedAt).toBeNull();
+
+    rmSync(credentials.path);
+    const resumed = await syncPortals(deps(), [P1], options);
+    expect(resumed.outcomes[0]?.changes).toEqual(['secret']);
+    const app = sim.org.apps.get(appId);
+    expect(app?.secrets).toHaveLength(1);
+    expect(app?.secrets[0]?.hash).toBe(hashSecret(credentials.read()['1']?.clientSecret ?? ''));
+    expect(credentials.read()['1']?.clientSecret).not.toBe(good?.clientSecret);
+  });
+
   it('registers a portal again when its app was deleted in Okta, with a warning', async () => {
     await syncPortals(deps(), [P1], options);
     const gone = portals.get('1')?.appId ?? '';
