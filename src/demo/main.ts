@@ -1,0 +1,56 @@
+import { appendFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { main as cli } from '../cli/main.js';
+import { startSimulator } from '../sim/index.js';
+import { generateInstallation } from './generate.js';
+
+/**
+ * `npm run demo`: the whole job on the embedded default. A generated installation (seeded, not
+ * ../shared), the Okta simulator in-process (Okta's default limits; its rate window shortened to
+ * 6 s so a minute of Okta time passes in 6 s), and the real CLI verbs, in the order of the runbook.
+ */
+const WINDOW_SECONDS = 6;
+
+async function step(title: string, argv: string[]): Promise<number> {
+  process.stdout.write(`\n\x1b[1m$ efs-okta ${argv.join(' ')}\x1b[0m   # ${title}\n`);
+  const code = await cli(['node', 'efs-okta', ...argv]);
+  process.exitCode = undefined;
+  process.stdout.write(`(exit ${code})\n`);
+  return code;
+}
+
+async function run(): Promise<void> {
+  const dir = path.resolve(process.env.EFS_OKTA_DEMO_DIR ?? 'demo-output');
+  rmSync(dir, { recursive: true, force: true });
+  const sim = await startSimulator({ windowSeconds: WINDOW_SECONDS, latencyMs: 20, jitterMs: 10, seed: 1 });
+  try {
+    process.env.OKTA_API_TOKEN = sim.token;
+    const inst = generateInstallation(dir, { orgUrl: sim.url, panelists: 300 });
+    process.stdout.write(`efs-okta demo\n  simulated Okta org: ${sim.url} (rate window ${WINDOW_SECONDS}s instead of 60s)\n  installation: ${inst.dir} (${inst.counts.admins} admins, ${inst.counts.panelists} panelists, ${inst.counts.portals} portals)\n`);
+    const c = ['-c', inst.configFile];
+    await step('what would happen, and how long it takes', ['plan', ...c]);
+    await step('phase 1: create everyone STAGED (no email)', ['users', 'create', ...c]);
+    appendFileSync(inst.files.panelists, 'PN00001;new.registration@example.com;Nina;Neu;2;de;active;2026-11-20\n');
+    process.stdout.write('\n# a new panelist registers before go-live: the next run syncs only what changed\n');
+    await step('sync what changed', ['users', 'create', ...c]);
+    await step('where it stands', ['status', ...c]);
+    await step('register the portals as OIDC apps', ['portals', 'sync', ...c]);
+    await step('phase 2, first wave: the admins', ['users', 'activate', '--kind', 'admins', ...c]);
+    await step('phase 2: the panelists', ['users', 'activate', '--kind', 'panelists', ...c]);
+    await step('prove journal and Okta agree', ['verify', ...c]);
+    const reportCsv = path.join(dir, 'report.csv');
+    const reportHtml = path.join(dir, 'report.html');
+    await step('the per-record report', ['report', '--format', 'csv', '-o', reportCsv, ...c]);
+    await step('the report for the customer', ['report', '--format', 'html', '-o', reportHtml, ...c]);
+    process.stdout.write(`\nactivation emails sent by the simulated org: ${sim.outbox().length}\n`);
+    process.stdout.write(`portal credentials (mode 0600): ${path.join(dir, 'portal-credentials.json')}\n`);
+    process.stdout.write(`report: ${reportCsv}\nreport for the customer: ${reportHtml}\n`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`demo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
