@@ -103,11 +103,14 @@ export class BucketPacer {
     let interval = base;
     const cur = this.cur;
     if (cur !== null && now < cur.resetAt) {
-      const { hard, soft } = this.budget(cur, cap, now);
+      const { hard, soft, shareLeft } = this.budget(cur, cap, now);
       const timeLeft = cur.resetAt - now;
+      // Our share is spent: the next window is ours to use from its first moment (Reset has
+      // whole-second resolution, so it is already up to 1 s late).
+      if (shareLeft < 1) return { kind: 'wait', ms: timeLeft + 10 };
       if (hard < 1) {
-        // Our share is spent, or Remaining is: wait for the next window, spreading waiters over
-        // its first part rather than all at its first millisecond.
+        // The bucket is spent by everyone: wait for the next window plus jitter, so that all
+        // clients do not come back at its first millisecond.
         return { kind: 'wait', ms: timeLeft + 100 + Math.floor(random() * 400) };
       }
       // soft < 1: the others' projected use would take all that is left. A projection from a
@@ -124,7 +127,7 @@ export class BucketPacer {
    * What we may still send in window `cur` (see the formula above): `hard` from our share and what
    * the bucket has left now, `soft` also keeping the others' projected use for the rest of the window.
    */
-  private budget(cur: WindowState, cap: number, now: number): { hard: number; soft: number } {
+  private budget(cur: WindowState, cap: number, now: number): { hard: number; soft: number; shareLeft: number } {
     const limit = this.limit ?? 0;
     const ours = cur.answered + this.inflight.size;
     const shareLeft = cap - ours;
@@ -134,7 +137,7 @@ export class BucketPacer {
     const margin = Math.max(1, Math.ceil(0.01 * limit));
     const hard = Math.floor(Math.min(shareLeft, orgLeft - margin));
     const soft = Math.floor(Math.min(shareLeft, orgLeft - rate * (cur.resetAt - now) - margin));
-    return { hard, soft };
+    return { hard, soft, shareLeft };
   }
 
   /** Other clients' requests per ms in window `cur`. */

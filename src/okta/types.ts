@@ -109,6 +109,10 @@ export interface OktaGateway {
   deactivateClientSecret(appId: string, secretId: string): Promise<void>;
   deleteClientSecret(appId: string, secretId: string): Promise<void>;
   // rate
-  /** One cheap call on the users bucket (GET /api/v1/users?limit=1 is avoided: it spends the create bucket). */
+  /**
+   * One cheap call whose headers reveal the `users` bucket (the one creation spends):
+   * GET /api/v1/users?limit=1&filter=id eq "efs-okta-probe" lists nobody and costs one request of it.
+   * Existence checks never use this bucket (they use GET /api/v1/users/{login}).
+   */
   probeUsersBucket(): Promise<BucketReading | null>;
 }
