@@ -83,3 +83,19 @@ if (isMain) {
     console.log(formatGovernorBench(await benchGovernor({ seconds, share, tenantLoad })));
   }
 }
+
+/** The `npm run bench` section: 120 s alone, 120 s with another tenant using 40 % of the bucket. */
+export async function benchGovernorSection(seconds = Number(process.env.EFS_OKTA_BENCH_SECONDS ?? 120)): Promise<Record<string, number | string>> {
+  const alone = await benchGovernor({ seconds, share: 0.8, tenantLoad: 0 });
+  const shared = await benchGovernor({ seconds, share: 0.8, tenantLoad: 0.4 });
+  return {
+    seconds,
+    'alone: created / allowed': Number(alone.ratio.toFixed(3)),
+    'alone: created': alone.created,
+    'alone: 429s': alone.rateLimited,
+    'tenant 40%: created / allowed': Number(shared.ratio.toFixed(3)),
+    'tenant 40%: 429 share of requests': `${(shared.rateLimitedShare * 100).toFixed(2)} %`,
+    'target: alone ≥ 0.98 with zero 429s': alone.ratio >= 0.98 && alone.rateLimited === 0 ? 'met' : 'MISSED',
+    'target: tenant 40% ≤ 1 % 429s': shared.rateLimitedShare <= 0.01 ? 'met' : 'MISSED',
+  };
+}
