@@ -17,9 +17,10 @@ export function registerCreate(users: Command): void {
       .description('create every pending admin and panelist in Okta as a STAGED user; resumable; a rerun syncs what changed')
       .addOption(new Option('--kind <kind>', 'only this kind').choices(['admins', 'panelists']))
       .addOption(new Option('--limit <n>', 'create at most N users in this run').argParser(parseWhole))
+      .option('--deactivate-removed', 'deactivate the Okta users of records that left the source or became excluded (default: only report them)')
       .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit']))
       .addOption(dashboardOption()),
-  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; dashboard?: boolean | string }) => {
+  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; dashboard?: boolean | string }) => {
     const kinds = parseUserKinds(o.kind);
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
@@ -46,10 +47,10 @@ export function registerCreate(users: Command): void {
       const started = rt.clock.now();
       const summary = await createUsers(
         { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
-        { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, signal: interrupt.signal },
+        { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, deactivateRemoved: o.deactivateRemoved ?? false, signal: interrupt.signal },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
-      process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);
+      process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, deactivated ${summary.deactivated}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: in-flight calls were recorded; run the same command again to continue');
       process.exitCode = exitCodeFor(rt.journal, kinds);
     } finally {

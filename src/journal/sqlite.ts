@@ -128,6 +128,10 @@ export class SqliteJournal implements Journal {
     return (this.db.prepare('SELECT * FROM records WHERE login_key = ?').all(loginKey) as RecordRowSql[]).map(toJournalRow);
   }
 
+  findByOktaId(oktaId: string): JournalRow[] {
+    return (this.db.prepare('SELECT * FROM records WHERE okta_id = ?').all(oktaId) as RecordRowSql[]).map(toJournalRow);
+  }
+
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[] {
     const kinds = filter.kinds.map(() => '?').join(',');
     const states = filter.states.map(() => '?').join(',');

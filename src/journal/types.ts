@@ -101,6 +101,7 @@ export interface Journal {
   // records
   get(kind: Kind, key: string): JournalRow | null;
   findByLoginKey(loginKey: string): JournalRow[];
+  findByOktaId(oktaId: string): JournalRow[];
   /** Rows of the given kinds and states, in a stable order, paged by (kind, key) after `after`. */
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[];
   setState(kind: Kind, key: string, change: StateChange, now: number): void;

@@ -31,6 +31,8 @@ export interface CreateOptions {
   /** Create at most this many users this run (updates and look-ups not counted). */
   limit?: number;
   groupNames?: Partial<Record<UserKind, string>>;
+  /** Deactivate the Okta users of records that left the source (or became excluded). Off by default. */
+  deactivateRemoved?: boolean;
   signal?: AbortSignal;
 }
 
@@ -42,11 +44,13 @@ export interface CreateSummary {
   rejected: number;
   updated: number;
   failed: number;
+  deactivated: number;
   interrupted: boolean;
 }
 
 const WORK_STATES: UserState[] = ['creating', 'pending', 'failed', 'conflict'];
 const UPDATE_STATES: UserState[] = ['staged', 'active', 'activating'];
+const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'active', 'linked'];
 const PAGE = 500;
 
 /** Pending work first (while the create budget lasts), then the profile updates of changed users. */
@@ -67,7 +71,7 @@ async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boo
 export async function createUsers(deps: CreateDeps, options: CreateOptions): Promise<CreateSummary> {
   const { journal, okta, emitter, clock } = deps;
   const now = (): number => clock.now();
-  const summary: CreateSummary = { created: 0, adopted: 0, linked: 0, conflict: 0, rejected: 0, updated: 0, failed: 0, interrupted: false };
+  const summary: CreateSummary = { created: 0, adopted: 0, linked: 0, conflict: 0, rejected: 0, updated: 0, failed: 0, deactivated: 0, interrupted: false };
   const allKinds: UserKind[] = ['admin', 'panelist'];
   const groupIds = await ensureGroups({ journal, okta, now }, options.installation, allKinds, options.groupNames ?? {});
   const ourGroupIds = [...groupIds.values()];
@@ -165,9 +169,32 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     }
   };
 
+  const deactivate = async (row: JournalRow): Promise<void> => {
+    try {
+      const oktaId = row.oktaId as string;
+      // Another live record may own the same Okta user (a panelist re-registered under a new key).
+      if (journal.findByOktaId(oktaId).some((r) => LIVE_STATES.includes(r.state as UserState))) return;
+      const user = await okta.getUser(oktaId);
+      if (user && user.status !== 'DEPROVISIONED') await okta.deactivateUser(oktaId);
+      setState(row, 'deactivated', { reason: row.reason ?? 'removed', message: `${row.message ?? 'removed from the source'}; Okta user deactivated (--deactivate-removed)` });
+      summary.deactivated++;
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      recordFailure({ journal, emitter, now }, row, err);
+      summary.failed++;
+    } finally {
+      meter.tick();
+    }
+  };
+
   try {
     const result = await runPool(workItems(journal, options.kinds, () => createBudget > 0), options.concurrency, processRow, options.signal);
     summary.interrupted = result.interrupted;
+    if (options.deactivateRemoved && !summary.interrupted) {
+      const removed = [...journal.all(options.kinds)].filter((r) => r.state === 'removed' && r.ours && r.oktaId);
+      const more = await runPool(removed, options.concurrency, deactivate, options.signal);
+      summary.interrupted = more.interrupted;
+    }
   } finally {
     meter.finish();
     emitter.emit('run:finished', { phase: 'create', installation: options.installation, at: now(), counts: { ...summary, interrupted: summary.interrupted ? 1 : 0 }, interrupted: summary.interrupted });
