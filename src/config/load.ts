@@ -131,9 +131,7 @@ export function resolveConfig(
     sources,
     okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, concurrency },
     portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
-    database: parsed.database
-      ? { ...parsed.database, ...(parsed.database.passwordFile ? { passwordFile: abs(parsed.database.passwordFile) } : {}) }
-      : undefined,
+    database: parsed.database ? resolveDatabase(parsed.database, abs) : undefined,
     federation: { domains: parsed.federation.domains.map((d) => d.trim().toLowerCase()) },
     journal,
     reportDir: abs(parsed.reportDir ?? path.join(path.dirname(journal), `${parsed.installation}-reports`)),
@@ -141,6 +139,14 @@ export function resolveConfig(
     baseDir: where.baseDir,
     configFile: where.configFile,
   };
+}
+
+/** passwordFile and a tls.ca path are relative to the config file; a tls.ca holding the PEM text itself is kept as is. */
+function resolveDatabase(db: NonNullable<ParsedConfig['database']>, abs: (p: string) => string): NonNullable<ParsedConfig['database']> {
+  const out = { ...db };
+  if (db.passwordFile) out.passwordFile = abs(db.passwordFile);
+  if (db.tls?.ca && !db.tls.ca.includes('-----BEGIN')) out.tls = { ...db.tls, ca: abs(db.tls.ca) };
+  return out;
 }
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
