@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { planUsers } from '../phases/plan.js';
 import { formatDuration, planTable } from '../report/summary.js';
@@ -14,6 +15,7 @@ export function register(program: Command): void {
   ).action(async (o: ConfigOptionValues & { json?: boolean; offline?: boolean }) => {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
     try {
+      await preflightSources(rt.config, USER_SOURCES);
       const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { preflightSources, PORTAL_SOURCES } from '../app/preflight.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { ConfigError, InterruptedError } from '../core/errors.js';
 import { portalJournal } from '../journal/portals.js';
@@ -50,6 +51,7 @@ function writeBackFor(rt: Runtime, env: NodeJS.ProcessEnv): PortalWriteBack | nu
 export async function portalsSync(rt: Runtime, flags: PortalsSyncFlags): Promise<number> {
   const out = flags.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = flags.stderr ?? ((t: string) => void process.stderr.write(t));
+  await preflightSources(rt.config, PORTAL_SOURCES, { env: flags.env });
   const records = await readRecords(rt, flags.signal);
   const settings = rt.config.portals;
   if (flags.dryRun) {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { InterruptedError } from '../core/errors.js';
 import { createUsers } from '../phases/create.js';
@@ -25,6 +26,7 @@ export function registerCreate(users: Command): void {
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
       try {
+        await preflightSources(rt.config, USER_SOURCES);
         const plan = await planUsers({ journal: rt.journal, okta: null }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
         process.stdout.write(`dry run: nothing was sent to Okta and the journal is unchanged\n\n${planTable(plan.counts.filter((c) => kinds.includes(c.kind)))}\n`);
       } finally {
@@ -37,6 +39,7 @@ export function registerCreate(users: Command): void {
     const detach = attachProgress(rt.emitter);
     let dashboard: Awaited<ReturnType<typeof startRunDashboard>> = null;
     try {
+      await preflightSources(rt.config, USER_SOURCES);
       dashboard = await startRunDashboard(o.dashboard, rt);
       const runId = rt.journal.startRun('create', rt.clock.now());
       const snapshot = await snapshotUsers(rt.journal, userSourceSpecs(rt.config), interrupt.signal);
