@@ -98,6 +98,14 @@ export async function activateUsers(
     emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
   };
 
+  const linkLost = (row: JournalRow): void => {
+    setState(row, 'active', {
+      lastError: null, reason: 'activation.link_lost',
+      message: 'activated, but the activation link was lost with Okta\'s answer: send the user a new one from the Okta Admin Console (Reset password / Resend activation email)',
+    });
+    emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email: false });
+  };
+
   const activate = async (row: JournalRow): Promise<void> => {
     const oktaId = row.oktaId as string;
     try {
@@ -115,7 +123,13 @@ export async function activateUsers(
         }
       }
       if (options.signal?.aborted) return;
-      await wait();
+      try {
+        await wait();
+      } catch (err) {
+        // Interrupted while the wave waited: nothing was sent, the record stays as it was.
+        if (options.signal?.aborted) return;
+        throw err;
+      }
       if (options.signal?.aborted) return;
       // Users with an imported password hash already have a password: no activation email.
       const sendEmail = options.sendEmail && row.reason !== 'password.imported';
@@ -130,13 +144,17 @@ export async function activateUsers(
         summary.activated++;
         done(row, sendEmail);
       } else if (result.outcome === 'already_active') {
+        // Only this journal activates its users: E0000016 here means our own call went through and
+        // its answer was lost (the governor replayed it). Okta sent the email then; a link is gone.
         summary.alreadyActive++;
-        done(row, false);
+        if (sendEmail) done(row, true);
+        else linkLost(row);
       } else {
         const user = await okta.getUser(oktaId);
         if (user && user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') {
+          // Activated (and maybe suspended or locked) outside this run: nothing was sent now.
           summary.alreadyActive++;
-          done(row, false);
+          setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: `already ${user.status} in Okta`, lastError: null });
         } else {
           setState(row, 'staged', { reason: 'activation.failed', message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038', attemptsIncrement: true });
           summary.failed++;

@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+import type { Clock, FakeClock } from '../../src/core/clock.js';
+import type { OktaUserStatus } from '../../src/okta/types.js';
+import type { Simulator } from '../../src/sim/index.js';
+import { DIST_CLI, SAMPLES, type TestInstallation } from '../helpers/installation.js';
+
+/**
+ * Shared by the lifecycle tests (activate, sync, verify, rollback, status): drive a FakeClock while
+ * real HTTP goes to the simulator, edit a copy of the sample exports, run the built CLI without
+ * blocking the in-process simulator, and lose one answer after Okta carried the request out.
+ */
+
+/** Yields to the event loop once (I/O callbacks included), so the simulator and the SDK can progress. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Awaits `run` while moving the fake clock to each sleeper's wake time as soon as the code under
+ * test parks on it. Time moves only when the code sleeps, so recorded times are exact.
+ */
+export async function drive<T>(clock: FakeClock, run: Promise<T>): Promise<T> {
+  let settled = false;
+  const done = run.finally(() => {
+    settled = true;
+  });
+  done.catch(() => undefined);
+  while (!settled) {
+    const wake = clock.nextWake();
+    if (wake !== null) await clock.advance(Math.max(0, wake - clock.now()));
+    else await tick();
+  }
+  return done;
+}
+
+/**
+ * Real time plus every sleep taken: sleeps return at once, so the governor's retry backoff costs
+ * no wall time in tests that inject faults (the simulator has no rate limits there).
+ */
+export class SkippingClock implements Clock {
+  skipped = 0;
+
+  now(): number {
+    return Date.now() + this.skipped;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    this.skipped += Math.max(0, ms);
+    return Promise.resolve();
+  }
+}
+
+/** Polls a condition on the event loop (no guessed sleep); fails after `maxTicks` turns. */
+export async function until(condition: () => boolean, maxTicks = 200_000): Promise<void> {
+  for (let i = 0; i < maxTicks; i++) {
+    if (condition()) return;
+    await tick();
+  }
+  throw new Error('condition not met');
+}
+
+/** A config whose admins/panelists are copies of the samples in the installation's folder (editable). */
+export function editableConfig(dir: string, orgUrl: string, extra = ''): string {
+  copyFileSync(path.join(SAMPLES, 'admins.csv'), path.join(dir, 'admins.csv'));
+  copyFileSync(path.join(SAMPLES, 'panelists.csv'), path.join(dir, 'panelists.csv'));
+  return `installation: samples
+okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, concurrency: 4 }
+sources:
+  admins:
+    file: admins.csv
+    delimiter: ";"
+    columns: { key: admin_id, email: email, firstName: first_name, lastName: last_name, locale: language }
+    federatedWhen: { auth: sso }
+  panelists:
+    file: panelists.csv
+    delimiter: ";"
+    columns: { key: pcode, email: u_email, firstName: u_firstname, lastName: u_name, locale: u_language, status: p_status, lastLogin: last_login }
+    include: { p_status: [active] }
+federation: { domains: [acme-corp.example] }
+journal: ./samples.efs-okta.sqlite
+${extra}`;
+}
+
+/** Rewrites one semicolon CSV of the installation: `edit` gets each data row's cells (null drops the row). */
+export function editCsv(dir: string, file: string, edit: (cells: string[]) => string[] | null): void {
+  const full = path.join(dir, file);
+  const [header, ...rows] = readFileSync(full, 'utf8').split('\n');
+  const out = [header as string];
+  for (const row of rows) {
+    if (row.trim() === '') continue;
+    const cells = edit(row.split(';'));
+    if (cells) out.push(cells.join(';'));
+  }
+  writeFileSync(full, `${out.join('\n')}\n`);
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI (dist/cli/main.js) asynchronously: the simulator lives in this process, so a
+ * spawnSync would block it and the child would never get an answer.
+ */
+export function runCli(inst: TestInstallation, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DIST_CLI, ...args, '-c', inst.configFile], {
+      cwd: inst.dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...inst.env, ...extraEnv },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The org's users as comparable facts: id, login, status, names, email and group names. */
+export function orgPicture(sim: Simulator): string[] {
+  const groupsOf = new Map<string, string[]>();
+  for (const g of sim.org.groups.all()) for (const m of g.members.ids()) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g.name]);
+  const users = [...sim.org.users.iterateFrom(0)].map((u) =>
+    [u.id, u.login, u.status, u.email, u.firstName, u.lastName, (groupsOf.get(u.id) ?? []).sort().join('+')].join('|'));
+  const groups = [...sim.org.groups.all()].map((g) => `group|${g.id}|${g.name}`);
+  return [...users, ...groups].sort();
+}
+
+export function simStatus(sim: Simulator, login: string): OktaUserStatus | null {
+  return (sim.org.users.getByLogin(login)?.status as OktaUserStatus | undefined) ?? null;
+}
+
+/** Emails per Okta user id in the simulator's outbox. */
+export function emailsPerUser(sim: Simulator): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of sim.outbox()) m.set(e.userId, (m.get(e.userId) ?? 0) + 1);
+  return m;
+}
+
+/**
+ * A loopback proxy in front of the simulator that forwards the next request matching `match`,
+ * lets the simulator carry it out, then throws the answer away and resets the connection: the
+ * client cannot tell whether Okta did it.
+ */
+export interface LossyProxy {
+  readonly url: string;
+  lost: number;
+  loseAnswerOnce(match: (method: string, path: string) => boolean): void;
+  stop(): Promise<void>;
+}
+
+export async function startLossyProxy(target: string): Promise<LossyProxy> {
+  const upstream = new URL(target);
+  let matcher: ((method: string, path: string) => boolean) | null = null;
+  const sockets = new Set<Socket>();
+  const proxy: LossyProxy = {
+    url: '',
+    lost: 0,
+    loseAnswerOnce: (m) => {
+      matcher = m;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const p = req.url ?? '/';
+    const lose = matcher !== null && matcher(method, p);
+    if (lose) matcher = null;
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method, path: p, headers: req.headers }, (answer) => {
+      if (lose) {
+        answer.resume();
+        answer.on('end', () => {
+          proxy.lost++;
+          req.socket.destroy();
+        });
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => req.socket.destroy());
+    req.pipe(forward);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  Object.assign(proxy, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  return proxy;
+}
