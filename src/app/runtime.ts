@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from '../core/clock.js';
+import { ConfigError } from '../core/errors.js';
 import { CoreEmitter } from '../core/events.js';
 import type { UserKind } from '../core/types.js';
 import { loadConfig, type Config, type ConfigFlags } from '../config/load.js';
@@ -72,6 +73,9 @@ export function userSourceSpecs(config: Config): UserSourceSpec[] {
     const sourceConfig = config.sources[name];
     if (!sourceConfig) continue;
     specs.push({ kind, source: openRowSource(name, sourceConfig, config), rules: buildUserRules(kind, sourceConfig, config) });
+  }
+  if (specs.length === 0) {
+    throw new ConfigError('NO_USER_SOURCES', `${config.configFile ?? 'the config'} has no user source: add sources.admins and/or sources.panelists (see "Config file reference" in the README)`);
   }
   return specs;
 }

@@ -8,8 +8,9 @@ import { register as portals } from './portals.js';
 import { register as dashboard } from './dashboard.js';
 import { register as status } from './status.js';
 import { register as verify } from './verify.js';
+import { register as rollback } from './rollback.js';
 
 /** Each verb module exports `register(program)`; adding a verb = one file + one line here. */
 export type RegisterVerb = (program: Command) => void;
 
-export const verbs: RegisterVerb[] = [init, plan, users, status, verify, report, portals, dashboard, sim];
+export const verbs: RegisterVerb[] = [init, plan, users, status, verify, rollback, report, portals, dashboard, sim];

@@ -99,7 +99,7 @@ export const configSchema = z.strictObject({
     admins: userSourceSchema.optional(),
     panelists: userSourceSchema.optional(),
     portals: portalSourceSchema.optional(),
-  }),
+  }).default({}),
   database: databaseSchema.optional(),
   federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
   missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),

@@ -27,6 +27,9 @@ export class SqliteJournal implements Journal {
   readonly path: string;
   readonly db: Database.Database;
   private lockHeld = false;
+  private lastHeartbeat = 0;
+  /** setState builds its UPDATE from the fields given: a handful of shapes, each prepared once. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, options: OpenJournalOptions = {}) {
     this.path = path.resolve(file);
@@ -100,8 +103,29 @@ export class SqliteJournal implements Journal {
     this.lockHeld = true;
   }
 
+  /** At most one write a second: a lock is stale only after minutes, and a write per record costs a commit. */
   heartbeat(): void {
-    if (this.lockHeld) this.db.prepare('UPDATE lock SET heartbeat = ? WHERE pid = ?').run(Date.now(), process.pid);
+    const now = Date.now();
+    if (!this.lockHeld || now - this.lastHeartbeat < 1000) return;
+    this.lastHeartbeat = now;
+    this.prepared('UPDATE lock SET heartbeat = ? WHERE pid = ?').run(now, process.pid);
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /**
+   * Runs `fn` (journal writes) in one transaction: one commit (and with synchronous=FULL one
+   * fsync) for many state changes. Durable when it returns, like a single write.
+   */
+  batch(fn: () => void): void {
+    this.db.transaction(fn).immediate();
   }
 
   releaseLock(): void {
@@ -160,13 +184,22 @@ export class SqliteJournal implements Journal {
     opt('last_error', 'lastError', change.lastError);
     if (change.clearPasswordHash) sets.push('password_hash = NULL');
     if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
-    const info = this.db.prepare(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);
+    const info = this.prepared(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);
     if (info.changes !== 1) throw new JournalError('JOURNAL_NO_RECORD', `journal has no record ${kind}:${key}`);
   }
 
   countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[] {
     const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
-    return this.db.prepare(`SELECT kind, state, reason, COUNT(*) AS count FROM records ${where} GROUP BY kind, state, reason ORDER BY kind, state, reason`).all(...(kinds ?? [])) as { kind: Kind; state: RecordState; reason: string | null; count: number }[];
+    const rows = this.db.prepare(`SELECT kind, state, reason, COUNT(*) AS count FROM records ${where} GROUP BY kind, state, reason ORDER BY kind, state, reason`).all(...(kinds ?? [])) as { kind: Kind; state: RecordState; reason: string | null; count: number }[];
+    // Portals live in their own table (migration 002); counted here so status, the dashboard and
+    // summaries show them beside the users.
+    if (!kinds || kinds.length === 0 || kinds.includes('portal')) {
+      const hasPortals = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'portals'").get();
+      if (hasPortals) {
+        rows.push(...(this.db.prepare("SELECT 'portal' AS kind, state, reason, COUNT(*) AS count FROM portals GROUP BY state, reason ORDER BY state, reason").all() as { kind: Kind; state: RecordState; reason: string | null; count: number }[]));
+      }
+    }
+    return rows;
   }
 
   *all(kinds?: Kind[]): IterableIterator<JournalRow> {
