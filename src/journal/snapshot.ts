@@ -19,8 +19,11 @@ const BATCH = 5000;
 
 /** States from which a record that is pending in the source is (re)created. */
 const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','deleted')`;
-/** States of a record that has (or had) an Okta user we track. */
-const SYNCED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated')`;
+/**
+ * States of a record that has (or had) an Okta user we track. `removed` and `failed` included: such a
+ * row may hold an Okta user this journal created, which must never be forgotten.
+ */
+const OWNED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
 
 export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale'>): string {
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale])).digest('base64');
@@ -93,7 +96,7 @@ export class SqliteSnapshot implements SnapshotWriter {
       CREATE TEMP TABLE snap_rank AS
         SELECT s.kind, s.key, s.login_key,
           ROW_NUMBER() OVER (PARTITION BY s.login_key ORDER BY
-            (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${SYNCED_STATES}) DESC,
+            (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${OWNED_STATES}) DESC,
             CASE s.kind WHEN 'admin' THEN 0 ELSE 1 END,
             COALESCE(s.last_login, '') DESC,
             s.seq) AS rn,
@@ -122,7 +125,8 @@ export class SqliteSnapshot implements SnapshotWriter {
         SELECT CASE
           WHEN snap.state <> 'pending' THEN
             -- 'creating': the user may exist in Okta (a crash before the answer was recorded).
-            CASE WHEN (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${SYNCED_STATES}) OR r.state = 'creating'
+            -- Already removed (or failed) rows stay removed: their Okta user is still ours to deactivate.
+            CASE WHEN (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${OWNED_STATES}) OR r.state = 'creating'
               THEN 'removed' ELSE snap.state END
           WHEN r.kind IS NULL THEN 'create'
           WHEN r.state = 'failed' THEN 'retry'
@@ -188,17 +192,18 @@ export class SqliteSnapshot implements SnapshotWriter {
           state = CASE s.cat
             WHEN 'create' THEN CASE WHEN records.state = 'creating' THEN 'creating' ELSE 'pending' END
             WHEN 'retry' THEN CASE WHEN records.state = 'removed' THEN 'creating' ELSE records.state END
-            WHEN 'removed' THEN 'removed'
+            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.state ELSE 'removed' END
             WHEN 'skipped' THEN 'skipped' WHEN 'invalid' THEN 'invalid' WHEN 'duplicate' THEN 'duplicate'
             ELSE records.state END,
           reason = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN 'removed.excluded'
+            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.reason ELSE 'removed.excluded' END
             WHEN 'skipped' THEN s.reason WHEN 'invalid' THEN s.reason WHEN 'duplicate' THEN s.reason
             ELSE records.reason END,
           message = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN 'no longer to be synced: ' || COALESCE(s.message, s.reason)
+            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.message
+              ELSE 'no longer to be synced: ' || COALESCE(s.message, s.reason) END
             WHEN 'skipped' THEN s.message WHEN 'invalid' THEN s.message WHEN 'duplicate' THEN s.message
             ELSE records.message END,
           dirty = CASE WHEN s.cat = 'update' THEN 1 ELSE 0 END,
@@ -206,7 +211,7 @@ export class SqliteSnapshot implements SnapshotWriter {
         FROM snap s WHERE s.kind = records.kind AND s.key = records.key`).run({ now });
       const gone = this.db.prepare(`UPDATE main.records SET state = 'removed', reason = 'removed.missing',
           message = 'no longer in the source', dirty = 0, updated_at = @now
-        WHERE kind = @kind AND state NOT IN ('removed','deleted')
+        WHERE kind = @kind AND state NOT IN ('removed','deleted','deactivating','deactivated')
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
       for (const kind of kinds) gone.run({ now, kind });
     }).immediate();
