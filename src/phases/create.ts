@@ -147,10 +147,28 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId, fields: ['profile'] });
   };
 
+  /**
+   * A record that failed after this journal created its Okta user (a refused profile update, a
+   * failed deactivation): look the user up by id and update it; never create a second one. Only a
+   * user deleted in Okta since is created again.
+   */
+  const resync = async (row: JournalRow): Promise<void> => {
+    const user = await okta.getUser(row.oktaId as string);
+    if (!user) {
+      await create({ ...row, oktaId: null, ours: false });
+      return;
+    }
+    const state = stateForStatus(user.status);
+    setState(row, state, { reason: null, message: null, lastError: null });
+    if (row.sourceHash !== row.syncedHash) await update({ ...row, state });
+  };
+
   const processRow = async (row: JournalRow): Promise<void> => {
     try {
       if (row.dirty && row.oktaId && row.ours && UPDATE_STATES.includes(row.state as UserState)) {
         await update(row);
+      } else if (row.state === 'failed' && row.oktaId && row.ours) {
+        await resync(row);
       } else if (row.state === 'creating' || row.state === 'conflict') {
         // Maybe created before a crash (creating), or maybe resolved since (conflict): look first.
         const existing = await okta.getUser(row.login ?? '');
