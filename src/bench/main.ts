@@ -15,6 +15,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<Result> }> = 
   mariadb: { title: 'MariaDB source, 1,000,000 panelist rows', run: async () => (await import('./mariadb.js')).benchMariaDb() },
   governor: { title: 'governor against the simulator at 600/min, 100–200 ms latency, alone and with another tenant at 40 %', run: async () => (await import('./governor.js')).benchGovernorSection() },
   plan: { title: 'plan (source → journal snapshot → diff), 1,000,000 panelists', run: async () => (await import('./plan.js')).benchPlan() },
+  'plan-mariadb': { title: 'plan from MariaDB (type: database, preflight + stream → snapshot → diff), 1,000,000 panelists: beside the CSV plan above', run: async () => (await import('./plan-mariadb.js')).benchPlanMariaDb() },
 };
 
 async function runChild(section: string): Promise<Result> {
