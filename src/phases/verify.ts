@@ -1,4 +1,4 @@
-import type { UserKind } from '../core/types.js';
+import type { UserKind, UserState } from '../core/types.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser, OktaUserStatus } from '../okta/types.js';
 import { profileOf } from './user-outcome.js';
@@ -25,7 +25,8 @@ export interface VerifyResult {
   differences: Difference[];
 }
 
-const TRACKED = ['staged', 'activating', 'active', 'linked'];
+const TRACKED: UserState[] = ['staged', 'activating', 'active', 'linked'];
+const PAGE = 500;
 const ACTIVE_LIKE: OktaUserStatus[] = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
 
 function statusMatches(state: string, status: OktaUserStatus): boolean {
@@ -39,6 +40,21 @@ function drift(row: JournalRow, user: OktaUser): string[] {
   const want = profileOf(row);
   const fields: (keyof typeof want)[] = ['login', 'email', 'firstName', 'lastName'];
   return fields.filter((f) => (want[f] ?? null) !== (user.profile[f] ?? null)).map(String);
+}
+
+/**
+ * The tracked rows a page at a time: a journal iterator must not stay open across an Okta call
+ * (the activity log writes to the same SQLite connection meanwhile, which SQLite refuses).
+ */
+async function* trackedRows(journal: Journal, kinds: UserKind[]): AsyncGenerator<JournalRow> {
+  let after: { kind: string; key: string } | null = null;
+  for (;;) {
+    const rows = journal.page({ kinds, states: TRACKED }, after, PAGE);
+    if (rows.length === 0) return;
+    yield* rows;
+    const last = rows[rows.length - 1] as JournalRow;
+    after = { kind: last.kind, key: last.key };
+  }
 }
 
 export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway }, kinds: UserKind[] = ['admin', 'panelist']): Promise<VerifyResult> {
@@ -56,10 +72,9 @@ export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway },
   const differences: Difference[] = [];
   const known = new Set<string>();
   let checked = 0;
-  for (const row of journal.all(kinds)) {
+  for await (const row of trackedRows(journal, kinds)) {
     if (!row.oktaId) continue;
-    if (TRACKED.includes(row.state)) known.add(row.oktaId);
-    if (!TRACKED.includes(row.state)) continue;
+    known.add(row.oktaId);
     checked++;
     const base = { kind: row.kind as UserKind, key: row.key, login: row.login, oktaId: row.oktaId };
     let entry = members.get(row.oktaId);
