@@ -136,7 +136,8 @@ export async function activateUsers(
       setState(row, 'activating');
       const result = await okta.activateUser(oktaId, sendEmail);
       if (result.outcome === 'activated') {
-        if (!sendEmail && result.activationUrl && options.onLink) {
+        // A user with an imported password signs in with it: no link to hand over.
+        if (!sendEmail && result.activationUrl && options.onLink && row.reason !== 'password.imported') {
           options.onLink(row, result.activationUrl);
           summary.links++;
         }

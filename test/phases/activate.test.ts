@@ -230,8 +230,13 @@ journal: ./hashed.sqlite
     const rt = await inst.open();
     try {
       expect(rt.journal.get('admin', '1')).toMatchObject({ state: 'staged', reason: 'password.imported', passwordHash: null });
-      const { summary } = await activate(rt, new FakeClock(), {});
-      expect(summary).toMatchObject({ activated: 3, emailed: 1, failed: 0 });
+      const { summary } = await activate(rt, new FakeClock(), { only: new Set(['1', '2']) });
+      expect(summary).toMatchObject({ activated: 2, emailed: 1, failed: 0 });
+      // --no-email: a user with a password needs no link either.
+      const links: string[] = [];
+      const noEmail = await activate(rt, new FakeClock(), { sendEmail: false, onLink: (row) => links.push(row.key) });
+      expect(noEmail.summary).toMatchObject({ activated: 1, emailed: 0, links: 0 });
+      expect(links).toEqual([]);
       expect(inst.sim.outbox().map((e) => e.login)).toEqual(['bob@example.com']);
       // With a password, Okta activates straight to ACTIVE; without, PROVISIONED until the link is used.
       expect(inst.sim.org.users.getByLogin('ann@example.com')?.status).toBe('ACTIVE');
