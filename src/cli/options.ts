@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { ConfigFlags } from '../config/load.js';
 
@@ -32,15 +32,20 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
   return flags;
 }
 
+/**
+ * Option value parsers. They throw commander's InvalidArgumentError, so that commander names the
+ * option and the value ("option '--share <fraction>' argument '1.5' is invalid. …"); main.ts
+ * prints one that escapes from an action (a value parsed there, e.g. --dashboard's optional port).
+ */
 export function parseWhole(value: string, _prev?: unknown): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError('USAGE', `expected a whole number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 export function parseFraction(value: string, _prev?: unknown): number {
   const n = Number(value);
-  if (!(n > 0 && n <= 1)) throw new UsageError('USAGE', `expected a fraction in (0, 1], got ${JSON.stringify(value)}`);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected a fraction in (0, 1] (e.g. 0.5), got ${JSON.stringify(value)}`);
   return n;
 }
 

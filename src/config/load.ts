@@ -37,8 +37,13 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string
       const gotText = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
       let message = issue.message;
       if (issue.code === 'unrecognized_keys') {
-        message = `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; see the config reference in the README`;
-        return `${key}: ${message}`;
+        const allowed = keysAt(configSchema, issue.path);
+        const hint = issue.keys.map((k) => closest(k, allowed)).find((k) => k !== null);
+        const allowedText = allowed.length ? `; allowed here: ${allowed.join(', ')}` : '; see the config reference in the README';
+        return `${key}: unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}${allowedText}`;
+      }
+      if (issue.code === 'invalid_type' && got === undefined) {
+        return `${key}: missing: it is required (${REQUIRED_HINT[key] ?? `a ${issue.expected}`})`;
       }
       if (issue.code === 'invalid_value' && 'values' in issue) {
         message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -46,6 +51,48 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string
       return `${key}: ${message}${gotText}`;
     })
     .join('\n');
+}
+
+/** What a required key holds, for the "missing" message (the schema's own text says only "string"). */
+const REQUIRED_HINT: Record<string, string> = {
+  installation: 'the installation name: lower-case letters, digits, ".", "_" or "-", at most 63 characters',
+  sources: 'at least one of admins, panelists, portals',
+};
+
+/** The keys a strict object of the schema allows at `path` (through defaults, optionals and unions). */
+function keysAt(schema: z.core.$ZodType, keys: PropertyKey[]): string[] {
+  let cur: z.core.$ZodType | undefined = schema;
+  for (let i = 0; cur && i <= keys.length; ) {
+    const def = cur._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; options?: z.core.$ZodType[] };
+    if (def.innerType) cur = def.innerType;
+    else if (def.type === 'union') cur = def.options?.find((o) => (o._zod.def as { type: string }).type === 'object');
+    else if (def.type === 'object' && def.shape) {
+      if (i === keys.length) return Object.keys(def.shape);
+      cur = def.shape[String(keys[i])];
+      i++;
+    } else return [];
+  }
+  return [];
+}
+
+/** A known key one or two edits away from `key` (a typo), or null. */
+function closest(key: string, allowed: string[]): string | null {
+  let best: { k: string; d: number } | null = null;
+  for (const k of allowed) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { k, d };
+  }
+  return best?.k ?? null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
 }
 
 function valueAt(input: unknown, keys: PropertyKey[]): unknown {
@@ -117,7 +164,10 @@ export function resolveConfig(
     if (!s) continue;
     if (s.type === 'database' || (s.query && !s.file)) {
       if (!s.query) throw new ConfigError('CONFIG_INVALID', `sources.${kind}.query is required for a database source`);
-      if (!parsed.database) throw new ConfigError('CONFIG_INVALID', `sources.${kind} reads the database, but the "database" section is missing`);
+      if (!parsed.database) {
+        const how = s.type === 'database' ? 'type: database' : 'a query and no file';
+        throw new ConfigError('CONFIG_INVALID', `sources.${kind} reads the database (${how}), but the "database" section is missing: add database: { host, port, database, user } (the password comes from EFS_DB_PASSWORD or database.passwordFile), or set sources.${kind}.file to read an export`);
+      }
       sources[kind] = { ...s, type: 'database' } as never;
     } else {
       if (!s.file) throw new ConfigError('CONFIG_INVALID', `sources.${kind}.file is required (or a query with type: database)`);

@@ -82,7 +82,7 @@ export const configSchema = z.strictObject({
   okta: z
     .strictObject({
       orgUrl: z.string().optional(),
-      share: z.number().gt(0).max(1).default(0.8),
+      share: z.number().gt(0, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').max(1, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').default(0.8),
       concurrency: z.number().int().min(1).max(75).default(8),
       maxAttempts: z.number().int().min(1).max(20).default(6),
       oauth: z
