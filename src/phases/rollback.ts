@@ -24,7 +24,9 @@ export interface RollbackPlan {
 const OURS_STATES: UserState[] = ['staged', 'activating', 'active', 'updating', 'removed', 'deactivating', 'deactivated', 'failed'];
 
 function classify(row: JournalRow): 'delete' | 'unlink' | 'lookup' | null {
-  if (row.state === 'linked' && row.oktaId) return 'unlink';
+  // A linked user keeps its Okta id when its record leaves the source (removed, skipped): the
+  // membership we added is still ours to take back. Once unlinked, there is nothing left.
+  if (!row.ours && row.oktaId && row.reason !== 'rollback.unlinked') return 'unlink';
   if (row.state === 'creating') return 'lookup';
   if (row.ours && row.oktaId && OURS_STATES.includes(row.state as UserState)) return 'delete';
   return null;

@@ -25,8 +25,9 @@ function writes(i: TestInstallation): number {
 
 /**
  * An org with a user of someone else, the login of admin 2 (linked), and the panelists' group made
- * by hand before the migration; then phase 1, a sync that deactivates a removed panelist, phase 2
- * for the admins, and a create that crashed before its answer was recorded.
+ * by hand before the migration; then phase 1, a sync that deactivates a removed panelist (and sees
+ * the linked admin leave the export), phase 2 for the admins, and a create that crashed before its
+ * answer was recorded.
  */
 async function migrated(): Promise<{ i: TestInstallation; before: string[] }> {
   const i = await testInstallation();
@@ -46,8 +47,12 @@ async function migrated(): Promise<{ i: TestInstallation; before: string[] }> {
   try {
     const gone = [...rt.journal.all(['panelist'])].find((r) => r.state === 'staged')!;
     editCsv(i.dir, 'panelists.csv', (c) => (c[0] === gone.key ? null : c));
+    // The linked admin leaves the export too: still ours to unlink from the group, never to deactivate.
+    editCsv(i.dir, 'admins.csv', (c) => (c[0] === '2' ? null : c));
     await i.create({ rt, deactivateRemoved: true, limit: 0 });
     expect(rt.journal.get('panelist', gone.key)).toMatchObject({ state: 'deactivated' });
+    expect(rt.journal.get('admin', '2')).toMatchObject({ state: 'removed', ours: false });
+    expect(i.sim.org.users.getByLogin('jonas.2@example.com')?.status).toBe('STAGED');
     await activateUsers({ journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: new FakeClock() },
       { installation: 'samples', kinds: ['admin'], sendEmail: true, concurrency: 4 });
     // A crash right after Okta created a user: the journal still says `creating`, without an id.
