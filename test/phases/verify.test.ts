@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime.js';
 import { activateUsers } from '../../src/phases/activate.js';
 import { verifyUsers, type Difference } from '../../src/phases/verify.js';
 import { FakeClock, testInstallation, type TestInstallation } from '../helpers/installation.js';
+import { editableConfig, editCsv } from './lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {
@@ -73,6 +75,26 @@ describe('phases/verify against the simulator', () => {
       ].sort());
       const strayDiff = result.differences.find((d) => d.type === 'not_in_journal')!;
       expect([strayDiff.oktaId, strayDiff.login]).toEqual([strayId, 'stray@example.org']);
+    } finally {
+      rt.close();
+    }
+  });
+
+  it('knows the users of removed and deactivated records: still in the groups, not strangers', async () => {
+    inst = await testInstallation();
+    writeFileSync(inst.configFile, editableConfig(inst.dir, inst.sim.url));
+    await inst.create();
+    const rt = await inst.open();
+    try {
+      const gone = [...rt.journal.all(['panelist'])].filter((r) => r.state === 'staged').slice(0, 2);
+      editCsv(inst.dir, 'panelists.csv', (c) => (gone.some((g) => g.key === c[0]) ? null : c));
+      await inst.create({ rt });
+      for (const g of gone) expect(rt.journal.get('panelist', g.key)).toMatchObject({ state: 'removed' });
+      expect((await verifyUsers({ journal: rt.journal, okta: rt.okta! })).differences.map(brief)).toEqual([]);
+
+      await inst.create({ rt, deactivateRemoved: true });
+      for (const g of gone) expect(inst.sim.org.users.get(g.oktaId!)?.status).toBe('DEPROVISIONED');
+      expect((await verifyUsers({ journal: rt.journal, okta: rt.okta! })).differences.map(brief)).toEqual([]);
     } finally {
       rt.close();
     }
