@@ -92,6 +92,8 @@ export interface Journal {
   // lock
   acquireLock(command: string): void;
   heartbeat(): void;
+  /** Runs `fn` (several writes) as one transaction: one commit for all. Optional: without it, writes commit one by one. */
+  batch?(fn: () => void): void;
   releaseLock(): void;
   lockHolder(): LockHolder | null;
 

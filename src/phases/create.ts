@@ -4,6 +4,7 @@ import type { Kind, UserKind, UserState } from '../core/types.js';
 import type { Journal, JournalRow, StateChange } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
 import { ensureGroups } from './groups.js';
+import { GroupCommit } from './group-commit.js';
 import { runPool } from './pool.js';
 import { ProgressMeter } from './progress.js';
 import { isFatal, isOurs, profileOf, recordFailure, stateForStatus } from './user-outcome.js';
@@ -87,6 +88,8 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     journal.setState(row.kind, row.key, { ...change, state: to }, now());
     emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
   };
+  // The two writes of every create (creating, then staged) from all workers, committed together.
+  const commits = new GroupCommit(journal);
 
   const settleExisting = async (row: JournalRow, user: OktaUser): Promise<void> => {
     const userGroups = await okta.listUserGroupIds(user.id);
@@ -118,13 +121,13 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   const create = async (row: JournalRow): Promise<void> => {
     if (createBudget <= 0) return;
     createBudget--;
-    setState(row, 'creating', {});
+    await commits.write(() => setState(row, 'creating', {}));
     const result = await okta.createUser({ profile: profileOf(row), passwordHash: row.passwordHash, groupIds: groupsFor(row) });
     if (result.outcome === 'created') {
-      setState(row, 'staged', {
+      await commits.write(() => setState(row, 'staged', {
         oktaId: result.user.id, ours: true, syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
         reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
-      });
+      }));
       summary.created++;
       emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: result.user.id, adopted: false });
     } else if (result.outcome === 'login_taken') {
