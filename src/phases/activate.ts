@@ -83,6 +83,7 @@ export async function activateUsers(
   const summary: ActivateSummary = { activated: 0, emailed: 0, links: 0, alreadyActive: 0, failed: 0, interrupted: false };
   const total = Math.min(
     options.max ?? Infinity,
+    options.only?.size ?? Infinity,
     journal.countByState(options.kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0),
   );
   const meter = new ProgressMeter('activate', total, clock, emitter);
