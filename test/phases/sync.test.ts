@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { userSourceSpecs, type Runtime } from '../../src/app/runtime.js';
 import type { PlanCounts } from '../../src/journal/types.js';
 import { planUsers } from '../../src/phases/plan.js';
+import { planTable } from '../../src/report/summary.js';
 import { verifyUsers } from '../../src/phases/verify.js';
 import { oktaLogins, testInstallation, type TestInstallation } from '../helpers/installation.js';
 import { editableConfig, editCsv } from './lifecycle-helpers.js';
@@ -62,6 +63,7 @@ describe('sync of changed records (rerun of users create) against the simulator'
       const p = await plan(rt);
       expect(p.get('panelist')).toMatchObject({ update: 2, create: 0, removed: 0 });
       expect(p.get('admin')).toMatchObject({ update: 1, create: 0, removed: 0 });
+      expect(planTable([p.get('panelist')!])).toMatch(/panelist\s+update \(changed in source\)\s+2\n/);
 
       const summary = await inst.create({ rt });
       expect(summary).toMatchObject({ created: 0, updated: 3, failed: 0 });
@@ -125,7 +127,9 @@ describe('sync of changed records (rerun of users create) against the simulator'
 
     rt = await inst.open();
     try {
-      expect((await plan(rt)).get('panelist')).toMatchObject({ removed: 2, update: 0, create: 0 });
+      const p = await plan(rt);
+      expect(p.get('panelist')).toMatchObject({ removed: 2, update: 0, create: 0 });
+      expect(planTable([p.get('panelist')!])).toMatch(/panelist\s+removed from source\s+2\n/);
       const first = await inst.create({ rt });
       expect(first).toMatchObject({ deactivated: 0, failed: 0 });
       expect(rt.journal.get('panelist', gone!)).toMatchObject({ state: 'removed', reason: 'removed.missing', oktaId: goneId });
