@@ -63,7 +63,7 @@ describe('sync of changed records (rerun of users create) against the simulator'
       const p = await plan(rt);
       expect(p.get('panelist')).toMatchObject({ update: 2, create: 0, removed: 0 });
       expect(p.get('admin')).toMatchObject({ update: 1, create: 0, removed: 0 });
-      expect(planTable([p.get('panelist')!])).toMatch(/panelist\s+update \(changed in source\)\s+2\n/);
+      expect(planTable([p.get('panelist')!])).toMatch(/^panelist\s+update \(changed in source\)\s+2$/m);
 
       const summary = await inst.create({ rt });
       expect(summary).toMatchObject({ created: 0, updated: 3, failed: 0 });
@@ -129,7 +129,7 @@ describe('sync of changed records (rerun of users create) against the simulator'
     try {
       const p = await plan(rt);
       expect(p.get('panelist')).toMatchObject({ removed: 2, update: 0, create: 0 });
-      expect(planTable([p.get('panelist')!])).toMatch(/panelist\s+removed from source\s+2\n/);
+      expect(planTable([p.get('panelist')!])).toMatch(/^panelist\s+removed from source\s+2$/m);
       const first = await inst.create({ rt });
       expect(first).toMatchObject({ deactivated: 0, failed: 0 });
       expect(rt.journal.get('panelist', gone!)).toMatchObject({ state: 'removed', reason: 'removed.missing', oktaId: goneId });
