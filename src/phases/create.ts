@@ -151,9 +151,10 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   };
 
   /**
-   * A record that failed after this journal created its Okta user (a refused profile update, a
-   * failed deactivation): look the user up by id and update it; never create a second one. Only a
-   * user deleted in Okta since is created again.
+   * A record whose Okta user this journal created but whose state says to (re)create it: a failure
+   * after creation (a refused profile update, a failed deactivation) or a removed record back in the
+   * source. Look the user up by id and update it; never create a second one. Only a user deleted in
+   * Okta since (or by rollback) is created again.
    */
   const resync = async (row: JournalRow): Promise<void> => {
     const user = await okta.getUser(row.oktaId as string);
@@ -170,7 +171,9 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     try {
       if (row.dirty && row.oktaId && row.ours && UPDATE_STATES.includes(row.state as UserState)) {
         await update(row);
-      } else if (row.state === 'failed' && row.oktaId && row.ours) {
+      } else if ((row.state === 'failed' || row.state === 'creating') && row.oktaId && row.ours) {
+        // `creating` with an id: a removed record back in the source, maybe with a new login.
+        // Its Okta user is found by id, not by the (new) login, which would create a second one.
         await resync(row);
       } else if (row.state === 'creating' || row.state === 'conflict') {
         // Maybe created before a crash (creating), or maybe resolved since (conflict): look first.

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userSourceSpecs, type Runtime } from '../../src/app/runtime.js';
 import type { PlanCounts } from '../../src/journal/types.js';
@@ -149,6 +150,31 @@ describe('sync of changed records (rerun of users create) against the simulator'
       const w = writes(inst);
       expect(await inst.create({ rt, deactivateRemoved: true })).toMatchObject({ deactivated: 0 });
       expect(writes(inst)).toBe(w);
+    } finally {
+      rt.close();
+    }
+  });
+
+  it('a removed panelist who comes back with a new email keeps the same Okta user', async () => {
+    inst = await editableInstallation();
+    await inst.create();
+    let rt = await inst.open();
+    const row = [...rt.journal.all(['panelist'])].find((r) => r.state === 'staged')!;
+    rt.close();
+    const original = readFileSync(path.join(inst.dir, 'panelists.csv'), 'utf8');
+    editCsv(inst.dir, 'panelists.csv', (c) => (c[0] === row.key ? null : c));
+    await inst.create();
+    writeFileSync(path.join(inst.dir, 'panelists.csv'), original);
+    editCsv(inst.dir, 'panelists.csv', (c) => (c[0] === row.key ? [c[0], 'back.again@example.org', ...c.slice(2)] : c));
+    const users = inst.sim.org.users.size;
+    rt = await inst.open();
+    try {
+      expect(rt.journal.get('panelist', row.key)).toMatchObject({ state: 'removed' });
+      const summary = await inst.create({ rt });
+      expect(summary).toMatchObject({ created: 0, failed: 0 });
+      expect(inst.sim.org.users.size).toBe(users);
+      expect(inst.sim.org.users.get(row.oktaId!)?.login).toBe('back.again@example.org');
+      expect(rt.journal.get('panelist', row.key)).toMatchObject({ state: 'staged', oktaId: row.oktaId, login: 'back.again@example.org' });
     } finally {
       rt.close();
     }
