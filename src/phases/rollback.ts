@@ -80,9 +80,12 @@ export async function rollbackUsers(
         journal.setState(row.kind, row.key, { state: 'removed', reason: 'rollback.unlinked', message: 'removed from the installation groups by rollback; the Okta user is untouched' }, now());
         result.unlinked++;
       } else if (c === 'lookup') {
-        const user = await okta.getUser(row.login ?? '');
-        const theirGroups = user ? await okta.listUserGroupIds(user.id) : [];
-        if (user && theirGroups.some((g) => groupIds.includes(g))) await deleteUser(row, user.id);
+        // A removed record back in the source (maybe under a new login) still has its Okta id:
+        // that user is ours. Otherwise the login finds what a crashed create may have left.
+        const byId = row.ours && row.oktaId ? await okta.getUser(row.oktaId) : null;
+        const user = byId ?? (await okta.getUser(row.login ?? ''));
+        const theirGroups = user && !byId ? await okta.listUserGroupIds(user.id) : [];
+        if (user && (byId || theirGroups.some((g) => groupIds.includes(g)))) await deleteUser(row, user.id);
         else journal.setState(row.kind, row.key, { state: 'pending', reason: null, message: null }, now());
       }
     } catch (err) {

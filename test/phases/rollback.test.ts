@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime.js';
 import { activateUsers } from '../../src/phases/activate.js';
@@ -45,12 +46,22 @@ async function migrated(): Promise<{ i: TestInstallation; before: string[] }> {
   await i.create({ limit: 60 });
   const rt = await i.open();
   try {
-    const gone = [...rt.journal.all(['panelist'])].find((r) => r.state === 'staged')!;
-    editCsv(i.dir, 'panelists.csv', (c) => (c[0] === gone.key ? null : c));
+    const [gone, back] = [...rt.journal.all(['panelist'])].filter((r) => r.state === 'staged');
+    const original = readFileSync(path.join(i.dir, 'panelists.csv'), 'utf8');
+    editCsv(i.dir, 'panelists.csv', (c) => (c[0] === gone!.key ? null : c));
     // The linked admin leaves the export too: still ours to unlink from the group, never to deactivate.
     editCsv(i.dir, 'admins.csv', (c) => (c[0] === '2' ? null : c));
     await i.create({ rt, deactivateRemoved: true, limit: 0 });
-    expect(rt.journal.get('panelist', gone.key)).toMatchObject({ state: 'deactivated' });
+    expect(rt.journal.get('panelist', gone!.key)).toMatchObject({ state: 'deactivated' });
+    // Another one leaves (not deactivated) and comes back with a new email; the run that would
+    // sync it has not got to it yet.
+    editCsv(i.dir, 'panelists.csv', (c) => (c[0] === back!.key ? null : c));
+    await i.create({ rt, limit: 0 });
+    expect(rt.journal.get('panelist', back!.key)).toMatchObject({ state: 'removed' });
+    writeFileSync(path.join(i.dir, 'panelists.csv'), original);
+    editCsv(i.dir, 'panelists.csv', (c) => (c[0] === gone!.key ? null : c[0] === back!.key ? [c[0], 'back.again@example.org', ...c.slice(2)] : c));
+    await i.create({ rt, limit: 0 });
+    expect(rt.journal.get('panelist', back!.key)).toMatchObject({ state: 'creating', oktaId: back!.oktaId, login: 'back.again@example.org' });
     expect(rt.journal.get('admin', '2')).toMatchObject({ state: 'removed', ours: false });
     expect(i.sim.org.users.getByLogin('jonas.2@example.com')?.status).toBe('STAGED');
     await activateUsers({ journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: new FakeClock() },
@@ -73,18 +84,19 @@ describe('phases/rollback against the simulator', () => {
     const rt = await i.open();
     try {
       const rows = [...rt.journal.all()];
-      const ours = rows.filter((r) => r.ours && r.oktaId);
+      const ours = rows.filter((r) => r.ours && r.oktaId && r.state !== 'creating');
       expect(ours.some((r) => r.state === 'active')).toBe(true);
       expect(rt.journal.group('admin')?.created).toBe(true);
       expect(rt.journal.group('panelist')?.created).toBe(false);
 
       const plan = planRollback(rt.journal);
-      expect(plan).toEqual({ deleteUsers: ours.length, unlinkUsers: 1, lookUp: 1, deleteGroups: [{ kind: 'admin', name: 'EFS samples admins' }] });
+      // Looked up: the create that crashed, and the removed panelist that came back.
+      expect(plan).toEqual({ deleteUsers: ours.length, unlinkUsers: 1, lookUp: 2, deleteGroups: [{ kind: 'admin', name: 'EFS samples admins' }] });
       // Planning calls nothing.
       expect(orgPicture(i.sim)).not.toEqual(before);
 
       const result = await rollback(rt);
-      expect(result).toEqual({ deleted: ours.length + 1, unlinked: 1, failed: 0, groupsDeleted: 1, interrupted: false });
+      expect(result).toEqual({ deleted: ours.length + 2, unlinked: 1, failed: 0, groupsDeleted: 1, interrupted: false });
       expect(orgPicture(i.sim)).toEqual(before);
       expect(i.sim.org.users.getByLogin('jonas.2@example.com')?.firstName).toBe('Other');
       expect(rt.journal.get('admin', '2')).toMatchObject({ state: 'removed', reason: 'rollback.unlinked' });
