@@ -8,7 +8,6 @@ import type { OktaGateway } from '../okta/types.js';
 import type { UserSourceSpec } from '../phases/plan.js';
 import { buildUserRules } from '../records/rules.js';
 import { openRowSource } from '../source/open.js';
-import { connectOkta } from './connect-okta.js';
 import { recordActivity } from './activity.js';
 
 /**
@@ -42,7 +41,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig(options.configPath, options.flags ?? {}, options.env ?? process.env);
   const clock = options.clock ?? systemClock;
   const emitter = new CoreEmitter();
-  const okta = options.okta ? await connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
+  const okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
   const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
   let detach: (() => void) | null = null;
   try {

@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { isEfsOktaError } from '../core/errors.js';
-import { verbs } from './verbs.js';
+import { loadVerbs, type RegisterVerb } from './verbs.js';
 
 /**
  * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, loads the
@@ -17,7 +17,7 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(): Command {
+export function buildProgram(verbs: RegisterVerb[]): Command {
   const program = new Command('efs-okta')
     .description('Migrate an EFS installation (admins, panelists, portals) onto Okta for Tivian Access')
     .version(packageVersion(), '-V, --version')
@@ -28,7 +28,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await loadVerbs(argv));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
