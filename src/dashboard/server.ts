@@ -82,11 +82,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       res.writeHead(421, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('unknown host\n');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+    // A request target such as "//" is no URL at all: answer 404, never throw (a throw here would
+    // end the process, and with --dashboard the run with it; any page in the browser can send one).
+    let pathname = '';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://dashboard.invalid').pathname;
+    } catch {
+      pathname = '';
+    }
     const send = (type: string, body: string): void => {
       res.writeHead(200, { 'Content-Type': type, ...SECURITY_HEADERS }).end(req.method === 'HEAD' ? undefined : body);
     };
-    switch (url.pathname) {
+    switch (pathname) {
       case '/': return send('text/html; charset=utf-8', DASHBOARD_HTML);
       case '/dashboard.js': return send('text/javascript; charset=utf-8', DASHBOARD_JS);
       case '/dashboard.css': return send('text/css; charset=utf-8', DASHBOARD_CSS);

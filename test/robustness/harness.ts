@@ -38,6 +38,8 @@ export interface RunOptions {
   killWhen?: () => boolean;
   /** Called at the instant of the kill (e.g. to note how many requests the simulator had in flight). */
   onKill?: () => void;
+  /** Called every millisecond while the process runs (to steer the simulator mid-run). */
+  watch?: () => void;
   /** Give up (and fail) after this long. */
   timeoutMs?: number;
 }
@@ -65,6 +67,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     };
     const timers: NodeJS.Timeout[] = [];
     if (options.killAfterMs !== undefined) timers.push(setTimeout(kill, options.killAfterMs));
+    if (options.watch) timers.push(setInterval(options.watch, 1));
     if (options.killWhen) {
       const when = options.killWhen;
       timers.push(setInterval(() => {
@@ -111,13 +114,13 @@ export interface Installation {
   cleanup(): Promise<void>;
 }
 
-export async function installation(options: { panelists: number; seed?: number; sim?: SimOptions; portals?: number; extraConfig?: string }): Promise<Installation> {
+export async function installation(options: { panelists: number; seed?: number; sim?: SimOptions; portals?: number; editConfig?: (yaml: string) => string }): Promise<Installation> {
   assertBuilt();
   const sim = await startSimulator({ token: 'robustness-token-0001', seed: options.seed ?? 1, noLimits: true, ...options.sim });
   const dir = mkdtempSync(path.join(scratchBase(), 'efs-okta-robust-'));
   const demo = generateInstallation(dir, { panelists: options.panelists, seed: options.seed ?? 42, orgUrl: sim.url });
   if (options.portals !== undefined) writePortals(demo.files.portals, options.portals);
-  if (options.extraConfig) writeFileSync(demo.configFile, `${readFileSync(demo.configFile, 'utf8')}${options.extraConfig}`);
+  if (options.editConfig) writeFileSync(demo.configFile, options.editConfig(readFileSync(demo.configFile, 'utf8')));
   const journalFile = path.join(dir, 'demo.efs-okta.sqlite');
   const env = { OKTA_API_TOKEN: sim.token };
   const inst: Installation = {
@@ -243,4 +246,31 @@ export function expectNoDuplicateLogins(sim: Simulator): void {
     expect(seen.has(login), `${login} created twice`).toBe(false);
     seen.add(login);
   }
+}
+
+export interface ReportRow {
+  kind: string;
+  key: string;
+  login: string | null;
+  state: string;
+  reason: string | null;
+  message: string | null;
+  okta_id: string | null;
+  duplicate_of: string | null;
+  attempts: number;
+}
+
+/** `efs-okta report --format json` against the org: one row per journal record, the live ones exactly the org's users. */
+export async function expectReportEqualsOrg(inst: Installation): Promise<ReportRow[]> {
+  const r = await inst.cli(['report', '--format', 'json']);
+  expect(r.code, r.stderr).toBe(0);
+  const report = JSON.parse(r.stdout) as ReportRow[];
+  const rows = inst.rows();
+  expect(report.map((x) => [x.kind, x.key, x.state, x.okta_id, x.attempts])).toEqual(rows.map((x) => [x.kind, x.key, x.state, x.oktaId, x.attempts]));
+  const live = report.filter((x) => LIVE.has(x.state));
+  const users = [...inst.sim.org.users.iterateFrom(0)];
+  expect(live.map((x) => x.okta_id).sort()).toEqual(users.map((u) => u.id).sort());
+  for (const x of live) expect(inst.sim.org.users.get(x.okta_id as string)?.login.toLowerCase(), x.key).toBe(x.login?.toLowerCase());
+  for (const x of report.filter((y) => !LIVE.has(y.state))) expect(x.reason, `${x.kind}:${x.key} (${x.state})`).toBeTruthy();
+  return report;
 }
