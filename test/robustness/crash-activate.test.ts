@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashLoop, expectJournalEqualsOrg, installation, type Installation } from './harness.js';
 
 /**
- * Crash and resume (issue 7) of phase 2: after a complete `users create`, `users activate` (with
- * activation emails) is killed with SIGKILL at 20 seeded random moments and resumed each time.
- * No activation email may be sent twice, none may be lost, every user ends active.
+ * Crash and resume (issue 7) of phase 2: after a complete `users create` (2,000 panelists + admins:
+ * about 1,300 users), `users activate` (with activation emails) is killed with SIGKILL at 20 seeded
+ * random moments and resumed each time. No activation email may be sent twice, none may be lost,
+ * every user ends active.
  */
 const KILLS = Number(process.env.EFS_OKTA_CRASH_KILLS ?? 20);
 let inst: Installation;
 
 beforeAll(async () => {
-  inst = await installation({ panelists: 3000, seed: 43, sim: { latencyMs: 10, jitterMs: 5, seed: 19 } });
+  inst = await installation({ panelists: 2000, seed: 43, sim: { latencyMs: 10, jitterMs: 5, seed: 19 } });
   const create = await inst.cli(['users', 'create']);
   expect(create.stdout).toMatch(/failed 0 in/);
 }, 60_000);
@@ -34,7 +35,7 @@ describe('robustness: users activate killed (SIGKILL) at random moments and resu
     expect(last.code, last.stderr).toBe(0);
     const rows = inst.rows();
     const live = rows.filter((r) => ['staged', 'activating', 'active'].includes(r.state));
-    expect(live.length).toBeGreaterThan(1900);
+    expect(live.length).toBeGreaterThan(1250);
     expect(live.filter((r) => r.state !== 'active').map((r) => `${r.key}:${r.state}`)).toEqual([]);
     expectJournalEqualsOrg(rows, inst.sim);
     // Exactly one email per user: none lost to a kill, none sent again by a resume.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard } from '../../src/dashboard/server.js';
 import type { PortalCredentialEntry } from '../../src/portals/credentials-file.js';
-import { startFront } from './front.js';
+import { startFront, startRecorder, type Reply } from './front.js';
 import { installation, runCli, type CliResult, type Installation } from './harness.js';
 
 /**
@@ -223,5 +223,53 @@ describe('robustness: secrets never leave their place', () => {
     expect(readFileSync(keyFile, 'utf8')).toBe(pem);
     // users create and portals sync: 1 for the demo's invalid records and portal; verify: 0.
     expect(oauthRuns.map((r) => r.code), oauthRuns.map((r) => r.stderr).join('\n')).toEqual([1, 0, 1]);
+  }, 60_000);
+
+  it('the token goes to okta.orgUrl only: redirects (301/302/307/308) to another host or port and a Link header pointing elsewhere are not followed', async () => {
+    // Users and groups to list (a no-op when the lifecycle test ran first).
+    expect((await inst.cli(['users', 'create'], { env: { OKTA_API_TOKEN: TOKEN } })).stdout).toMatch(/failed 0 in/);
+    const otherHost = await startRecorder('127.0.0.2');
+    const otherPort = await startRecorder('127.0.0.1');
+    let redirect: { match: RegExp; status: number; to: string } | null = null;
+    let linkTo: string | null = null;
+    const front = await startFront(inst.sim.url, {
+      intercept: (req): Reply | null => (redirect && redirect.match.test(`${req.method} ${req.url}`) ? { status: redirect.status, headers: { Location: `${redirect.to}${req.url}` } } : null),
+      rewrite: (req, headers) => (linkTo && /^GET \/api\/v1\/groups\/[^/]+\/users/.test(`${req.method} ${req.url}`) ? { ...headers, link: `<${linkTo}${req.url.replace(/\?.*$/, '')}?after=x>; rel="next"` } : headers),
+    });
+    const viaFront = async (label: string, args: string[]): Promise<CliResult> => {
+      const r = await inst.cli([...args, '--org-url', front.url], { env: { OKTA_API_TOKEN: TOKEN } });
+      corpus.set(`${label}: stderr`, Buffer.from(r.stderr));
+      corpus.set(`${label}: stdout`, Buffer.from(r.stdout));
+      return r;
+    };
+    try {
+      // Exit 3 where the call stops the run; portals sync records each portal as failed (exit 1).
+      const cases: [string, string[], { match: RegExp; status: number; to: string }, number][] = [
+        ['plan, users probe 307 to 127.0.0.2', ['plan'], { match: /^GET \/api\/v1\/users/, status: 307, to: otherHost.url }, 3],
+        ['verify, group members 302 to another port', ['verify'], { match: /^GET \/api\/v1\/groups\/[^/]+\/users/, status: 302, to: otherPort.url }, 3],
+        ['portals sync, app 308 to 127.0.0.2', ['portals', 'sync'], { match: /^GET \/api\/v1\/apps/, status: 308, to: otherHost.url }, 1],
+        ['verify, group members 301 to 127.0.0.2', ['verify'], { match: /^GET \/api\/v1\/groups\/[^/]+\/users/, status: 301, to: otherHost.url }, 3],
+      ];
+      for (const [label, args, r, code] of cases) {
+        redirect = r;
+        const result = await viaFront(label, args);
+        expect(result.code, `${label}: ${result.stderr}`).toBe(code);
+        expect(result.stderr + result.stdout, label).toMatch(/redirect/i);
+      }
+      redirect = null;
+      linkTo = otherHost.url;
+      const link = await viaFront('verify, Link rel="next" to 127.0.0.2', ['verify']);
+      expect(link.code, link.stderr).toBe(3);
+      expect(link.stderr).toContain(`credentials go only to okta.orgUrl (${front.url})`);
+    } finally {
+      await front.close();
+      await otherHost.close();
+      await otherPort.close();
+    }
+    // The front (the org) did see the token; the other hosts saw nothing at all.
+    expect(front.seen.filter((x) => x.authorization === `SSWS ${TOKEN}`).length).toBeGreaterThanOrEqual(5);
+    expect(otherHost.seen).toEqual([]);
+    expect(otherPort.seen).toEqual([]);
+    expectNowhere([TOKEN], 'the API token');
   }, 60_000);
 });
