@@ -169,17 +169,25 @@ const FINAL_WITH_REASON = new Set(['skipped', 'invalid', 'duplicate', 'conflict'
  * no user in the org that the journal does not know; nothing left pending, creating or failed; every
  * record that is not live has a reason.
  */
-export function expectJournalEqualsOrg(rows: JournalRow[], sim: Simulator): { live: number; users: number } {
+export function expectJournalEqualsOrg(rows: JournalRow[], sim: Simulator, foreignIds: Set<string> = new Set()): { live: number; users: number } {
   const users = [...sim.org.users.iterateFrom(0)];
   const byLogin = new Map<string, number>();
   for (const u of users) byLogin.set(u.login.toLowerCase(), (byLogin.get(u.login.toLowerCase()) ?? 0) + 1);
   const duplicates = [...byLogin].filter(([, n]) => n > 1);
   expect(duplicates, 'logins created more than once').toEqual([]);
   const journalIds = new Set(rows.filter((r) => r.oktaId).map((r) => r.oktaId as string));
-  const orphans = users.filter((u) => !journalIds.has(u.id)).map((u) => u.login);
+  const orphans = users.filter((u) => !journalIds.has(u.id) && !foreignIds.has(u.id)).map((u) => u.login);
   expect(orphans, 'Okta users the journal does not know').toEqual([]);
   const unfinished = rows.filter((r) => ['pending', 'creating', 'failed'].includes(r.state)).map((r) => `${r.kind}:${r.key}:${r.state}`);
   expect(unfinished, 'records left unfinished').toEqual([]);
+  // Skipped (federated, inactive, …), invalid and duplicate records never reach Okta under their
+  // own login (unless a live record of the same login is the one that did).
+  const liveLogins = new Set(rows.filter((r) => LIVE.has(r.state)).map((r) => r.login?.toLowerCase()));
+  const foreignLogins = new Set(users.filter((u) => foreignIds.has(u.id)).map((u) => u.login.toLowerCase()));
+  const leaked = rows
+    .filter((r) => !LIVE.has(r.state) && r.login && !liveLogins.has(r.login.toLowerCase()) && !foreignLogins.has(r.login.toLowerCase()) && byLogin.has(r.login.toLowerCase()))
+    .map((r) => `${r.kind}:${r.key}:${r.state}:${r.reason ?? ''}`);
+  expect(leaked, 'records that are not live but exist in Okta').toEqual([]);
   let live = 0;
   for (const r of rows) {
     if (LIVE.has(r.state)) {
