@@ -39,9 +39,9 @@ describe('robustness: users create under faults', () => {
       const now = Date.now();
       if (process.env.EFS_OKTA_TRACE_KILLS && i.sim.org.users.size >= marks.length * 50) marks.push(`${i.sim.org.users.size}@${now - t0}`);
       if (tenant === 'on' && i.sim.limiter.view(now).users.remaining === 0) exhausted = true;
-      // Two latency spikes: every request arriving within 150 ms waits 2 s for its answer.
+      // Two latency spikes: every request arriving within 150 ms waits 1.5 s for its answer.
       if (spikeUntil === 0 && spikes < 2 && at(150 + 250 * spikes)) {
-        i.sim.setFaults({ latencyMs: 2000, jitterMs: 0 });
+        i.sim.setFaults({ latencyMs: 1500, jitterMs: 0 });
         spikeUntil = now + 150;
         events.push(`spike at ${i.sim.org.users.size}`);
       } else if (spikeUntil !== 0 && now >= spikeUntil) {
@@ -173,7 +173,7 @@ describe('robustness: the rate share, measured at the simulator', () => {
   it('users create with share 0.5 never takes more than half of a users bucket window, and yields when another tenant uses it', async () => {
     const LIMIT = 120;
     const i = (inst = await installation({
-      panelists: 180,
+      panelists: 120,
       sim: { noLimits: false, windowSeconds: 2, tokenShare: 1, limits: { users: LIMIT }, latencyMs: 5, jitterMs: 3, seed: 47 },
       editConfig: (yaml) => yaml.replace('  share: 0.8\n', '  share: 0.5\n'),
     }));
@@ -187,8 +187,8 @@ describe('robustness: the rate share, measured at the simulator', () => {
         const w = perWindow.get(v.windowStart) ?? { used: 0, tenant: tenantOn };
         perWindow.set(v.windowStart, { ...w, used: Math.max(w.used, v.used) });
       }
-      // From the 80th user on, others take 70 % of each window: 30 % is left for everyone else.
-      if (!tenantOn && i.sim.org.users.size >= 80) {
+      // From the 50th user on, others take 70 % of each window: 30 % is left for everyone else.
+      if (!tenantOn && i.sim.org.users.size >= 50) {
         tenantOn = true;
         i.sim.limiter.setTenantLoad('users', 0.7);
       }
