@@ -17,7 +17,7 @@ import { startSimProcess } from './sim-process.js';
  * the RSS and CPU measured here are the tool's alone. Targets: ≥ 2,000 records/s, ≤ 300 MB.
  *
  *   EFS_OKTA_BENCH_RECORDS      records (default 1,000,000)
- *   EFS_OKTA_BENCH_CONCURRENCY  okta.concurrency (default 64: bigger group commits)
+ *   EFS_OKTA_BENCH_CONCURRENCY  okta.concurrency (default 32)
  *   EFS_OKTA_BENCH_SYNC         journal synchronous pragma: FULL (the tool's) or NORMAL (for comparison)
  */
 export interface E2eOptions {
@@ -123,7 +123,7 @@ export async function benchE2eSection(): Promise<Record<string, number | string>
   if (sync !== undefined && sync !== 'FULL' && sync !== 'NORMAL') throw new Error(`EFS_OKTA_BENCH_SYNC=${sync}: FULL or NORMAL`);
   return benchE2e({
     records: envNumber('EFS_OKTA_BENCH_RECORDS', 1_000_000),
-    concurrency: envNumber('EFS_OKTA_BENCH_CONCURRENCY', 64),
+    concurrency: envNumber('EFS_OKTA_BENCH_CONCURRENCY', 32),
     ...(sync ? { synchronous: sync } : {}),
   });
 }
