@@ -23,7 +23,7 @@ describe('robustness: users create under faults', () => {
       panelists: 900,
       sim: {
         noLimits: false, windowSeconds: 2, tokenShare: 1, limits: { users: 1000, user: 1000, 'user-get': 2000, groups: 500, group: 1000 },
-        failRate: 0.02, dropRate: 0.01, latencyMs: 10, jitterMs: 5, concurrency: 4, seed: 31,
+        failRate: 0.02, dropRate: 0.01, latencyMs: 10, jitterMs: 5, concurrency: 3, seed: 31,
       },
     }));
     const events: string[] = [];
@@ -173,7 +173,7 @@ describe('robustness: the rate share, measured at the simulator', () => {
   it('users create with share 0.5 never takes more than half of a users bucket window, and yields when another tenant uses it', async () => {
     const LIMIT = 120;
     const i = (inst = await installation({
-      panelists: 120,
+      panelists: 140,
       sim: { noLimits: false, windowSeconds: 2, tokenShare: 1, limits: { users: LIMIT }, latencyMs: 5, jitterMs: 3, seed: 47 },
       editConfig: (yaml) => yaml.replace('  share: 0.8\n', '  share: 0.5\n'),
     }));
