@@ -157,14 +157,22 @@ export class SqliteJournal implements Journal {
   }
 
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[] {
-    const kinds = filter.kinds.map(() => '?').join(',');
+    // One primary-key range per kind, in kind order: SQLite does not use the key for a row-value
+    // bound `(kind, key) > (?, ?)` next to `kind IN (…)`, so every page scanned the kind from its
+    // first row (O(n²) over a run: 0.3 s a page at 1,000,000 records).
     const states = filter.states.map(() => '?').join(',');
-    const sql = `SELECT * FROM records WHERE kind IN (${kinds}) AND state IN (${states})${filter.dirtyOnly ? ' AND dirty = 1' : ''}
-      ${after ? 'AND (kind, key) > (?, ?)' : ''} ORDER BY kind, key LIMIT ?`;
-    const params: (string | number)[] = [...filter.kinds, ...filter.states];
-    if (after) params.push(after.kind, after.key);
-    params.push(limit);
-    return (this.db.prepare(sql).all(...params) as RecordRowSql[]).map(toJournalRow);
+    const where = `state IN (${states})${filter.dirtyOnly ? ' AND dirty = 1' : ''}`;
+    const rows: JournalRow[] = [];
+    for (const kind of [...new Set(filter.kinds)].sort()) {
+      if (rows.length >= limit) break;
+      if (after && kind < after.kind) continue;
+      const fromKey = after && kind === after.kind ? after.key : null;
+      const sql = `SELECT * FROM records WHERE kind = ?${fromKey === null ? '' : ' AND key > ?'} AND ${where} ORDER BY key LIMIT ?`;
+      const params: (string | number)[] = fromKey === null ? [kind] : [kind, fromKey];
+      params.push(...filter.states, limit - rows.length);
+      for (const r of this.prepared(sql).all(...params) as RecordRowSql[]) rows.push(toJournalRow(r));
+    }
+    return rows;
   }
 
   setState(kind: Kind, key: string, change: StateChange, now: number): void {
