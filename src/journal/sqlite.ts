@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
@@ -35,6 +35,8 @@ export class SqliteJournal implements Journal {
     this.path = path.resolve(file);
     try {
       if (!options.readonly) mkdirSync(path.dirname(this.path), { recursive: true });
+      // The journal holds logins and names: readable by its owner only (SQLite gives -wal/-shm the same mode).
+      if (!options.readonly && !existsSync(this.path)) closeSync(openSync(this.path, 'a', 0o600));
       this.db = new Database(this.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (err) {
       throw new JournalError('JOURNAL_OPEN', `cannot open the journal ${this.path}: ${(err as Error).message}${options.readonly ? ' (has a run created it yet? check --journal / journal in the config)' : ''}`, {

@@ -122,3 +122,10 @@ describe('journal lock', () => {
     expect(() => openJournal(journal.path, { installation: 'other' })).toThrow(/belongs to installation "test"/);
   });
 });
+
+describe('journal file', () => {
+  it('is created readable by its owner only (it holds logins and names)', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(journal.path).mode & 0o777).toBe(0o600);
+  });
+});
