@@ -15,7 +15,8 @@ async function step(title: string, argv: string[]): Promise<number> {
   process.stdout.write(`\n\x1b[1m$ efs-okta ${argv.join(' ')}\x1b[0m   # ${title}\n`);
   const code = await cli(['node', 'efs-okta', ...argv]);
   process.exitCode = undefined;
-  process.stdout.write(`(exit ${code})\n`);
+  const meaning: Record<number, string> = { 0: 'done', 1: 'done; some records need attention (invalid, conflict): they are in the report', 2: 'usage or config error', 3: 'stopped: auth or fatal error', 130: 'interrupted' };
+  process.stdout.write(`(exit ${code}: ${meaning[code] ?? 'unexpected'})\n`);
   return code;
 }
 
