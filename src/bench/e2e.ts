@@ -18,7 +18,7 @@ import { startSimProcess } from './sim-process.js';
  *
  *   EFS_OKTA_BENCH_RECORDS      records (default 1,000,000)
  *   EFS_OKTA_BENCH_CONCURRENCY  okta.concurrency (default 32)
- *   EFS_OKTA_BENCH_SYNC         journal synchronous pragma: FULL (the tool's) or NORMAL (for comparison)
+ *   EFS_OKTA_BENCH_SYNC         journal synchronous pragma: NORMAL (the tool's default) or FULL (for comparison)
  */
 export interface E2eOptions {
   records: number;
