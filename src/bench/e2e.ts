@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { createUsers } from '../phases/create.js';
 import { snapshotUsers } from '../phases/plan.js';
 import type { GovernedOktaGateway } from '../okta/gateway.js';
-import { writeBenchInstallation } from './installation.js';
+import { writeBenchInstallationElsewhere } from './installation.js';
 import { rssSampler } from './rss.js';
 import { startSimProcess } from './sim-process.js';
 
@@ -34,7 +34,7 @@ export async function benchE2e(o: E2eOptions): Promise<Record<string, number | s
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-bench-e2e-'));
   const sim = await startSimProcess(['--no-limits', '--seed', '3']);
   try {
-    const configFile = await writeBenchInstallation(dir, o.records, sim.url);
+    const configFile = await writeBenchInstallationElsewhere(dir, o.records, sim.url);
     const config = loadConfig(configFile, { concurrency: o.concurrency, share: 1 }, {});
     const rt = await openRuntime({ configPath: null, config, okta: true, lock: 'users create', env: { OKTA_API_TOKEN: sim.token } });
     if (o.synchronous) rt.journal.db.pragma(`synchronous = ${o.synchronous}`);

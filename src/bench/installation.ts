@@ -31,3 +31,19 @@ sources:
 ${extraConfig}`);
   return config;
 }
+
+/**
+ * The same, written by a child process: generating a million rows leaves garbage in the heap of the
+ * process that wrote them, and a bench measuring the tool's peak RSS must not count it.
+ */
+export async function writeBenchInstallationElsewhere(dir: string, rows: number, orgUrl: string, extraConfig = ''): Promise<string> {
+  const { spawn } = await import('node:child_process');
+  const self = new URL(import.meta.url).href;
+  const script = `import(${JSON.stringify(self)}).then((m) => m.writeBenchInstallation(${JSON.stringify(dir)}, ${rows}, ${JSON.stringify(orgUrl)}, ${JSON.stringify(extraConfig)})).then((f) => process.stdout.write(f))`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`writing the bench installation failed (exit ${code})`))));
+  });
+}

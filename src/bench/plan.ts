@@ -5,14 +5,14 @@ import { userSourceSpecs } from '../app/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { openJournal } from '../journal/sqlite.js';
 import { planUsers } from '../phases/plan.js';
-import { writeBenchInstallation } from './installation.js';
+import { writeBenchInstallationElsewhere } from './installation.js';
 import { rssSampler } from './rss.js';
 
 /** 1,000,000 panelists planned from CSV: rows/s and peak RSS (issue 3: under a minute, ≤ 300 MB). */
 export async function benchPlan(rows = 1_000_000): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-bench-plan-'));
   try {
-    const configFile = await writeBenchInstallation(dir, rows, 'http://127.0.0.1:9');
+    const configFile = await writeBenchInstallationElsewhere(dir, rows, 'http://127.0.0.1:9');
     const config = loadConfig(configFile, {}, {});
     const journal = openJournal(config.journal, { installation: config.installation });
     const rss = rssSampler();
