@@ -13,23 +13,23 @@ export const REPO = path.resolve(here, '..', '..');
 export const SAMPLES = path.resolve(REPO, '..', 'shared', 'samples');
 export const DIST_CLI = path.join(REPO, 'dist', 'cli', 'main.js');
 
-/** The sample installation's config (../shared/samples), pointed at a simulator. */
-export function samplesConfig(orgUrl: string, extra = ''): string {
+/** The sample installation's config (../shared/samples, or copies of them in `dir`), pointed at a simulator. */
+export function samplesConfig(orgUrl: string, extra = '', dir = SAMPLES): string {
   return `installation: samples
 okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, concurrency: 4 }
 sources:
   admins:
-    file: ${JSON.stringify(path.join(SAMPLES, 'admins.csv'))}
+    file: ${JSON.stringify(path.join(dir, 'admins.csv'))}
     delimiter: ";"
     columns: { key: admin_id, email: email, firstName: first_name, lastName: last_name, locale: language }
     federatedWhen: { auth: sso }
   panelists:
-    file: ${JSON.stringify(path.join(SAMPLES, 'panelists.csv'))}
+    file: ${JSON.stringify(path.join(dir, 'panelists.csv'))}
     delimiter: ";"
     columns: { key: pcode, email: u_email, firstName: u_firstname, lastName: u_name, locale: u_language, status: p_status, lastLogin: last_login }
     include: { p_status: [active] }
   portals:
-    file: ${JSON.stringify(path.join(SAMPLES, 'portals.csv'))}
+    file: ${JSON.stringify(path.join(dir, 'portals.csv'))}
     delimiter: ";"
     columns: { key: portal_id, name: name, url: url }
 federation: { domains: [acme-corp.example] }

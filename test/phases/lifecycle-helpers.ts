@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Clock, FakeClock } from '../../src/core/clock.js';
 import type { OktaUserStatus } from '../../src/okta/types.js';
 import type { Simulator } from '../../src/sim/index.js';
-import { DIST_CLI, SAMPLES, type TestInstallation } from '../helpers/installation.js';
+import { DIST_CLI, SAMPLES, samplesConfig, type TestInstallation } from '../helpers/installation.js';
 
 /**
  * Shared by the lifecycle tests (activate, sync, verify, rollback, status): drive a FakeClock while
@@ -64,26 +64,10 @@ export async function until(condition: () => boolean, maxTicks = 200_000): Promi
   throw new Error('condition not met');
 }
 
-/** A config whose admins/panelists are copies of the samples in the installation's folder (editable). */
+/** A config whose sources are copies of the samples in the installation's folder (editable). */
 export function editableConfig(dir: string, orgUrl: string, extra = ''): string {
-  copyFileSync(path.join(SAMPLES, 'admins.csv'), path.join(dir, 'admins.csv'));
-  copyFileSync(path.join(SAMPLES, 'panelists.csv'), path.join(dir, 'panelists.csv'));
-  return `installation: samples
-okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, concurrency: 4 }
-sources:
-  admins:
-    file: admins.csv
-    delimiter: ";"
-    columns: { key: admin_id, email: email, firstName: first_name, lastName: last_name, locale: language }
-    federatedWhen: { auth: sso }
-  panelists:
-    file: panelists.csv
-    delimiter: ";"
-    columns: { key: pcode, email: u_email, firstName: u_firstname, lastName: u_name, locale: u_language, status: p_status, lastLogin: last_login }
-    include: { p_status: [active] }
-federation: { domains: [acme-corp.example] }
-journal: ./samples.efs-okta.sqlite
-${extra}`;
+  for (const file of ['admins.csv', 'panelists.csv', 'portals.csv']) copyFileSync(path.join(SAMPLES, file), path.join(dir, file));
+  return samplesConfig(orgUrl, extra, dir);
 }
 
 /** Rewrites one semicolon CSV of the installation: `edit` gets each data row's cells (null drops the row). */
