@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import { requireOrgUrl, type Config } from '../config/load.js';
+import { effectiveShare, requireOrgUrl, type Config } from '../config/load.js';
 import { openOktaGateway, type GovernedOktaGateway } from '../okta/gateway.js';
 
 /** The Okta gateway for a command: the config's org, share, concurrency and credentials. */
@@ -10,7 +10,7 @@ export async function connectOkta(
 ): Promise<GovernedOktaGateway> {
   return openOktaGateway({
     orgUrl: requireOrgUrl(config),
-    share: config.okta.share,
+    share: effectiveShare(config.okta),
     concurrency: config.okta.concurrency,
     maxAttempts: config.okta.maxAttempts,
     credentials: { tokenFile: config.tokenFile, oauth: config.okta.oauth ?? null, env: deps.env, baseDir: config.baseDir },

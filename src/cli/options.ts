@@ -10,6 +10,7 @@ export function withConfigOptions(cmd: Command): Command {
     .option('--org-url <url>', 'Okta org URL (overrides okta.orgUrl and OKTA_ORG_URL)')
     .option('--token-file <file>', 'read the Okta API token from this file instead of OKTA_API_TOKEN')
     .addOption(new Option('--share <fraction>', 'fraction of each Okta rate-limit bucket this run may use (0–1]').argParser(parseFraction))
+    .addOption(new Option('--token-share <fraction>', "fraction of each bucket Okta lets this token use (0–1]; Okta's default is 0.5").argParser(parseFraction))
     .addOption(new Option('--concurrency <n>', 'at most this many Okta requests at once (1–75)').argParser(parseWhole));
 }
 
@@ -19,6 +20,7 @@ export interface ConfigOptionValues {
   orgUrl?: string;
   tokenFile?: string;
   share?: number;
+  tokenShare?: number;
   concurrency?: number;
 }
 
@@ -26,6 +28,7 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
   const flags: ConfigFlags = {};
   if (o.orgUrl !== undefined) flags.orgUrl = o.orgUrl;
   if (o.share !== undefined) flags.share = o.share;
+  if (o.tokenShare !== undefined) flags.tokenShare = o.tokenShare;
   if (o.concurrency !== undefined) flags.concurrency = o.concurrency;
   if (o.journal !== undefined) flags.journal = o.journal;
   if (o.tokenFile !== undefined) flags.tokenFile = o.tokenFile;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { openRuntime, userSourceSpecs } from '../app/runtime.js';
+import { effectiveShare } from '../config/load.js';
 import { planUsers } from '../phases/plan.js';
 import { formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -16,14 +17,18 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
     try {
       await preflightSources(rt.config, USER_SOURCES);
-      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
+      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
         return;
       }
       const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];
       if (plan.rate) {
-        out.push(`Okta users bucket: limit ${plan.rate.limit}/min, ${plan.rate.remaining} remaining now; this run may use ${Math.round(plan.rate.share * 100)}% → ${plan.rate.perMinute} creations/min`);
+        const { share, tokenShare } = rt.config.okta;
+        const why = tokenShare < share
+          ? `the token's ${pct(tokenShare)} (okta.tokenShare${tokenShare === 0.5 ? ", Okta's default: if the org admin raised this token's rate limit, set it" : ''})`
+          : `${pct(share)} (okta.share)`;
+        out.push(`Okta users bucket: limit ${plan.rate.limit}/min, ${plan.rate.remaining} remaining now; this run may use ${why} → ${plan.rate.perMinute} creations/min`);
         if (plan.rate.remaining < plan.rate.limit * 0.5) out.push(`note: less than half the bucket is left right now: other applications are using it`);
       }
       out.push(`to create: ${plan.toCreate}, to update: ${plan.toUpdate}, ETA ${formatDuration(plan.etaMs)}${plan.rate ? '' : ' (run without --offline to ask Okta for the rate)'}`);
@@ -32,4 +37,8 @@ export function register(program: Command): void {
       rt.close();
     }
   });
+}
+
+function pct(f: number): string {
+  return `${Math.round(f * 100)}%`;
 }

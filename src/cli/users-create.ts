@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { InterruptedError } from '../core/errors.js';
+import { effectiveShare } from '../config/load.js';
 import { createUsers } from '../phases/create.js';
 import { planUsers, snapshotUsers } from '../phases/plan.js';
 import { attachProgress } from '../report/progress.js';
@@ -27,7 +28,7 @@ export function registerCreate(users: Command): void {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
       try {
         await preflightSources(rt.config, USER_SOURCES);
-        const plan = await planUsers({ journal: rt.journal, okta: null }, userSourceSpecs(rt.config), { share: rt.config.okta.share });
+        const plan = await planUsers({ journal: rt.journal, okta: null }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
         process.stdout.write(`dry run: nothing was sent to Okta and the journal is unchanged\n\n${planTable(plan.counts.filter((c) => kinds.includes(c.kind)))}\n`);
       } finally {
         rt.close();

@@ -9,6 +9,7 @@ import { configSchema, type ParsedConfig } from './schema.js';
 export interface ConfigFlags {
   orgUrl?: string;
   share?: number;
+  tokenShare?: number;
   concurrency?: number;
   journal?: string;
   tokenFile?: string;
@@ -154,7 +155,9 @@ export function resolveConfig(
   const orgUrl = flags.orgUrl ?? env.OKTA_ORG_URL ?? parsed.okta.orgUrl ?? null;
   const share = flags.share ?? numberFromEnv(env, 'EFS_OKTA_SHARE') ?? parsed.okta.share;
   const concurrency = flags.concurrency ?? numberFromEnv(env, 'EFS_OKTA_CONCURRENCY') ?? parsed.okta.concurrency;
+  const tokenShare = flags.tokenShare ?? numberFromEnv(env, 'EFS_OKTA_TOKEN_SHARE') ?? parsed.okta.tokenShare;
   if (!(share > 0 && share <= 1)) throw new ConfigError('CONFIG_INVALID', `--share must be in (0, 1] (got ${share})`);
+  if (!(tokenShare > 0 && tokenShare <= 1)) throw new ConfigError('CONFIG_INVALID', `--token-share must be in (0, 1] (got ${tokenShare}): the fraction of each bucket the org admin gives this token, 0.5 by default`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 75)) {
     throw new ConfigError('CONFIG_INVALID', `--concurrency must be a whole number from 1 to 75 (got ${concurrency})`);
   }
@@ -179,7 +182,7 @@ export function resolveConfig(
   return {
     ...parsed,
     sources,
-    okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, concurrency },
+    okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, tokenShare, concurrency },
     portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
     database: parsed.database ? resolveDatabase(parsed.database, abs) : undefined,
     federation: { domains: parsed.federation.domains.map((d) => d.trim().toLowerCase()) },
@@ -236,4 +239,13 @@ export function isReadableFile(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The fraction of each bucket a run paces to: our own `share`, but never above what Okta lets the
+ * token use (`tokenShare`, 50 % by default: https://developer.okta.com/docs/reference/rl2-token-oauth/).
+ * Pacing to the token's ceiling from the first request means no 429 is needed to discover it.
+ */
+export function effectiveShare(okta: { share: number; tokenShare: number }): number {
+  return Math.min(okta.share, okta.tokenShare);
 }

@@ -83,6 +83,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       orgUrl: z.string().optional(),
       share: z.number().gt(0, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').max(1, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').default(0.8),
+      // What the org admin lets this token (or OAuth app) use of each bucket: Okta's default is 50 %.
+      tokenShare: z.number().gt(0, "must be the token's fraction of the bucket above 0 and at most 1: 0.5 is Okta's default").max(1, "must be the token's fraction of the bucket above 0 and at most 1: 0.5 is Okta's default").default(0.5),
       concurrency: z.number().int().min(1).max(75).default(8),
       maxAttempts: z.number().int().min(1).max(20).default(6),
       oauth: z
@@ -94,7 +96,7 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ share: 0.8, concurrency: 8, maxAttempts: 6 }),
+    .default({ share: 0.8, tokenShare: 0.5, concurrency: 8, maxAttempts: 6 }),
   sources: z.strictObject({
     admins: userSourceSchema.optional(),
     panelists: userSourceSchema.optional(),

@@ -8,7 +8,8 @@ okta:
   # Credentials are never written here: export OKTA_API_TOKEN, or pass --token-file FILE, or use
   # an OAuth service app (private_key_jwt; scopes okta.users.manage okta.groups.manage okta.apps.manage):
   # oauth: { clientId: 0oa..., privateKeyFile: ./efs-okta-key.pem, keyId: kid-1 }
-  share: 0.8            # fraction of each rate-limit bucket this run may use (Okta gives a token 50% by default)
+  share: 0.8            # fraction of each rate-limit bucket this run may use
+  tokenShare: 0.5       # what Okta lets this token use of a bucket: 50% unless the admin moved its rate-limit slider
   concurrency: 8        # at most this many requests at once (Okta: bulk loads rarely need more than 10)
   maxAttempts: 6        # tries per request on 5xx / network errors before the record is marked failed
 

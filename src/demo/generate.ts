@@ -91,6 +91,7 @@ function demoConfig(installation: string, orgUrl: string): string {
 okta:
   orgUrl: ${orgUrl}
   share: 0.8
+  tokenShare: 0.5     # Okta's default per-token limit: half of each bucket
   concurrency: 8
 sources:
   admins:

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, requireOrgUrl } from '../../src/config/load.js';
+import { effectiveShare, loadConfig, requireOrgUrl } from '../../src/config/load.js';
 import { configTemplate } from '../../src/config/template.js';
 
 function writeConfig(text: string): string {
@@ -33,6 +33,19 @@ describe('config/load', () => {
     const env = { OKTA_ORG_URL: 'https://env.okta.com', EFS_OKTA_SHARE: '0.5' };
     expect(loadConfig(file, {}, env).okta).toMatchObject({ orgUrl: 'https://env.okta.com', share: 0.5 });
     expect(loadConfig(file, { orgUrl: 'http://127.0.0.1:8017', share: 0.3 }, env).okta).toMatchObject({ orgUrl: 'http://127.0.0.1:8017', share: 0.3 });
+  });
+
+  it("paces to the token's share of a bucket (Okta's default 0.5) when it is below okta.share", () => {
+    const file = writeConfig(minimal);
+    const c = loadConfig(file, {}, {});
+    expect(c.okta).toMatchObject({ share: 0.8, tokenShare: 0.5 });
+    expect(effectiveShare(c.okta)).toBe(0.5);
+    const raised = loadConfig(file, {}, { EFS_OKTA_TOKEN_SHARE: '1' });
+    expect(effectiveShare(raised.okta)).toBe(0.8);
+    expect(effectiveShare(loadConfig(file, { tokenShare: 0.7 }, { EFS_OKTA_TOKEN_SHARE: '1' }).okta)).toBe(0.7);
+    expect(() => loadConfig(file, { tokenShare: 0 }, {})).toThrow(/--token-share must be in \(0, 1\] \(got 0\)/);
+    const inFile = writeConfig(minimal.replace('okta: { orgUrl: https://acme.okta.com }', 'okta: { orgUrl: https://acme.okta.com, tokenShare: 2 }'));
+    expect(() => loadConfig(inFile, {}, {})).toThrow(/okta\.tokenShare: .*2/);
   });
 
   it('names the key, the value and what is allowed for each mistake', () => {

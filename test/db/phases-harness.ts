@@ -62,7 +62,7 @@ export function databaseLocations(queries: Partial<Record<Kind, string>> = {}): 
 export function configText(orgUrl: string, sources: SourceLocation, extra = ''): string {
   const source = (kind: Kind): string => `  ${kind}:\n    ${sources[kind]}\n    ${COLUMNS[kind]}`;
   return `installation: samples
-okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, concurrency: 4 }
+okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, tokenShare: 1, concurrency: 4 }
 sources:
 ${source('admins')}
 ${source('panelists')}

@@ -16,7 +16,7 @@ export const DIST_CLI = path.join(REPO, 'dist', 'cli', 'main.js');
 /** The sample installation's config (../shared/samples, or copies of them in `dir`), pointed at a simulator. */
 export function samplesConfig(orgUrl: string, extra = '', dir = SAMPLES): string {
   return `installation: samples
-okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, concurrency: 4 }
+okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, tokenShare: 1, concurrency: 4 }
 sources:
   admins:
     file: ${JSON.stringify(path.join(dir, 'admins.csv'))}

@@ -212,7 +212,7 @@ describe('phases/activate (phase 2) against the simulator', () => {
     const crypt = `$2y$10$${'a'.repeat(22)}${'B'.repeat(31)}`;
     inst = await testInstallation({
       configText: (url) => `installation: hashed
-okta: { orgUrl: ${JSON.stringify(url)}, share: 1, concurrency: 4 }
+okta: { orgUrl: ${JSON.stringify(url)}, share: 1, tokenShare: 1, concurrency: 4 }
 sources:
   admins:
     file: admins.csv

@@ -24,7 +24,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'unknown key (a typo)', config: 'unknown-key.yaml', args: ['users', 'create', '--dry-run'], says: ['okta: unknown key(s) "sharee"', 'did you mean "share"', 'allowed here: orgUrl, share, concurrency'] },
+  { name: 'unknown key (a typo)', config: 'unknown-key.yaml', args: ['users', 'create', '--dry-run'], says: ['okta: unknown key(s) "sharee"', 'did you mean "share"', 'allowed here: orgUrl, share, tokenShare, concurrency'] },
   { name: 'unknown top-level key', config: 'unknown-top-level-key.yaml', args: ['plan'], says: ['(top level): unknown key(s) "instalation"', 'did you mean "installation"', 'allowed here: installation, okta, sources'] },
   { name: 'wrong enum value', config: 'wrong-enum.yaml', args: ['users', 'create', '--dry-run'], says: ['onExisting', '"merge"', 'must be one of "report", "link"'] },
   { name: 'share 1.5', config: 'share-too-big.yaml', args: ['users', 'create', '--dry-run'], says: ['okta.share', '1.5', 'above 0 and at most 1'] },

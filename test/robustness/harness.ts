@@ -120,6 +120,9 @@ export async function installation(options: { panelists: number; seed?: number; 
   const dir = mkdtempSync(path.join(scratchBase(), 'efs-okta-robust-'));
   const demo = generateInstallation(dir, { panelists: options.panelists, seed: options.seed ?? 42, orgUrl: sim.url });
   if (options.portals !== undefined) writePortals(demo.files.portals, options.portals);
+  // The config says what the simulator's token may use, as a support engineer would set it.
+  const tokenShare = options.sim?.tokenShare;
+  if (tokenShare !== undefined) writeFileSync(demo.configFile, readFileSync(demo.configFile, 'utf8').replace(/^ {2}tokenShare: .*$/m, `  tokenShare: ${tokenShare}`));
   if (options.editConfig) writeFileSync(demo.configFile, options.editConfig(readFileSync(demo.configFile, 'utf8')));
   const journalFile = path.join(dir, 'demo.efs-okta.sqlite');
   const env = { OKTA_API_TOKEN: sim.token };
