@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
-import { activateUsers } from '../phases/activate.js';
+import { activateUsers, countActivatable } from '../phases/activate.js';
 import { LinksFile } from '../report/links-file.js';
 import { attachProgress } from '../report/progress.js';
 import { stateSummary } from '../report/summary.js';
@@ -56,10 +56,9 @@ export function registerActivate(users: Command): void {
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
       try {
-        const staged = rt.journal.countByState(kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0);
-        const n = Math.min(staged, o.max ?? Infinity);
+        const { staged, wouldActivate: n } = await countActivatable(rt.journal, { kinds, only, max: o.max });
         const hours = o.perHour ? n / o.perHour : null;
-        process.stdout.write(`dry run: would activate up to ${n} of ${staged} staged users${only ? ` (filtered by ${o.only})` : ''}${o.email ? ', each receiving an activation email' : ', writing activation links to a file'}${hours !== null ? `, over about ${hours.toFixed(1)} h` : ''}\n`);
+        process.stdout.write(`dry run: would activate ${n} of ${staged} staged users${only ? ` (those of ${o.only})` : ''}${o.email ? ', each receiving an activation email' : ', writing activation links to a file'}${hours !== null ? `, over about ${hours.toFixed(1)} h` : ''}\n`);
       } finally {
         rt.close();
       }

@@ -61,6 +61,20 @@ async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGen
   }
 }
 
+/**
+ * What `users activate --dry-run` reports: the staged users of these kinds, and how many of them a
+ * run with the same filter (--only, --max) would activate, chosen exactly as the run chooses them.
+ */
+export async function countActivatable(journal: Journal, options: Pick<ActivateOptions, 'kinds' | 'only' | 'max'>): Promise<{ staged: number; wouldActivate: number }> {
+  const staged = journal.countByState(options.kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0);
+  let wouldActivate = 0;
+  for await (const row of stagedRows(journal, { ...options, installation: '', sendEmail: false, concurrency: 1 })) {
+    void row;
+    wouldActivate++;
+  }
+  return { staged, wouldActivate };
+}
+
 /** Spaces activation starts `3600000 / perHour` ms apart, on the injected clock. */
 function pacer(clock: Clock, perHour: number | undefined, signal?: AbortSignal): () => Promise<void> {
   if (!perHour) return async () => undefined;

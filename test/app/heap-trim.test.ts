@@ -17,19 +17,14 @@ describe('heap-trim', () => {
         used = 42 * MB; // what survived
       },
     });
-    used = 71 * MB;
-    trim.check();
-    expect(collected).toBe(0);
-    used = 72 * MB;
-    trim.check();
-    expect(collected).toBe(1);
-    // The baseline is now what survived (42 MB): 31 MB of growth is under the budget.
-    used = 73 * MB;
-    trim.check();
-    expect(collected).toBe(1);
-    used = 74 * MB;
-    trim.check();
-    expect(collected).toBe(2);
+    // [heap in use at the check (MB), collections so far]: after the first collection the baseline is
+    // what survived (42 MB), so 31 MB of growth is under the budget and 32 MB is not.
+    const steps: [number, number][] = [[71, 0], [72, 1], [73, 1], [74, 2]];
+    for (const [mb, expected] of steps) {
+      used = mb * MB;
+      trim.check();
+      expect(collected).toBe(expected);
+    }
     expect(trim.collections).toBe(2);
     trim.stop();
   });

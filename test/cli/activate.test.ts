@@ -42,7 +42,7 @@ describe('cli/users activate', () => {
     const requests = JSON.stringify(inst.sim.stats().requests);
     const dry = await runCli(inst, ['users', 'activate', '--dry-run', '--per-hour', '60', '--max', '30']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/would activate up to 30 of \d+ staged users, each receiving an activation email, over about 0\.5 h/);
+    expect(dry.stdout).toMatch(/would activate 30 of \d+ staged users, each receiving an activation email, over about 0\.5 h/);
     expect(JSON.stringify(inst.sim.stats().requests)).toBe(requests);
 
     // Two panelists by login (any case) and one by source key; --max 2 keeps the first two in journal order.
@@ -51,6 +51,11 @@ describe('cli/users activate', () => {
     rt.close();
     const only = path.join(inst.dir, 'wave.txt');
     writeFileSync(only, `# wave 1\n${staged[0]!.login!.toUpperCase()}\n\n${staged[1]!.key}\n${staged[2]!.login}\n`);
+    // The dry run counts who --only and --max select, as the run will.
+    const dryOnly = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only]);
+    expect(dryOnly.stdout).toMatch(/would activate 3 of \d+ staged users \(those of .*wave\.txt\)/);
+    const dryOnlyMax = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only, '--max', '2']);
+    expect(dryOnlyMax.stdout).toMatch(/would activate 2 of \d+ staged users/);
     const r = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--only', only, '--max', '2']);
     expect(r.code).toBe(0);
     expect(inst.sim.outbox().map((e) => e.login).sort()).toEqual([staged[0]!.login, staged[1]!.login].sort());
