@@ -8,7 +8,7 @@ import { openJournal } from '../../src/journal/sqlite.js';
 import type { PrivateMariaDb } from '../../src/bench/mariadb-server.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { DIST_CLI } from '../helpers/installation.js';
-import { startRecordingProxy, type RecordingProxy } from '../portals/recording-proxy.js';
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 import { exampleQueries, extraPanelists } from './efs-fixture.js';
 
 /**

@@ -6,10 +6,11 @@ import type { UserKind } from '../../src/core/types.js';
 import type { JournalRow } from '../../src/journal/types.js';
 import { activateUsers, type ActivateOptions, type ActivateSummary } from '../../src/phases/activate.js';
 import { FakeClock, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { drive, editableConfig, emailsPerUser, SkippingClock, startLossyProxy, until, type LossyProxy } from './lifecycle-helpers.js';
+import { drive, editableConfig, emailsPerUser, SkippingClock, until } from './lifecycle-helpers.js';
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 
 let inst: TestInstallation | null = null;
-let proxy: LossyProxy | null = null;
+let proxy: RecordingProxy | null = null;
 afterEach(async () => {
   await proxy?.stop();
   proxy = null;
@@ -148,14 +149,14 @@ describe('phases/activate (phase 2) against the simulator', () => {
   it('an activation whose answer was lost is retried without a second email', async () => {
     inst = await testInstallation();
     await inst.create();
-    proxy = await startLossyProxy(inst.sim.url);
+    proxy = await startRecordingProxy(inst.sim.url);
     writeFileSync(inst.configFile, editableConfig(inst.dir, proxy.url));
     const rt = await inst.open();
     try {
       const victim = staged(rt, 'admin')[0]!;
-      proxy.loseAnswerOnce((method, p) => method === 'POST' && p.startsWith(`/api/v1/users/${victim.oktaId}/lifecycle/activate`));
+      proxy.dropAnswerOnce((method, p) => method === 'POST' && p.startsWith(`/api/v1/users/${victim.oktaId}/lifecycle/activate`));
       const { summary } = await activate(rt, new FakeClock(), { kinds: ['admin'] });
-      expect(proxy.lost).toBe(1);
+      expect(proxy.dropped).toBe(1);
       expect(summary.failed).toBe(0);
       const emails = emailsPerUser(inst.sim);
       expect(emails.get(victim.oktaId!)).toBe(1);
@@ -167,10 +168,10 @@ describe('phases/activate (phase 2) against the simulator', () => {
 
       // With --no-email the lost answer held the only link: reported, never silently "done".
       const other = staged(rt, 'panelist')[0]!;
-      proxy.loseAnswerOnce((method, p) => method === 'POST' && p.startsWith(`/api/v1/users/${other.oktaId}/lifecycle/activate`));
+      proxy.dropAnswerOnce((method, p) => method === 'POST' && p.startsWith(`/api/v1/users/${other.oktaId}/lifecycle/activate`));
       const links: string[] = [];
       const second = await activate(rt, new FakeClock(), { kinds: ['panelist'], only: new Set([other.key]), sendEmail: false, onLink: (_r, url) => links.push(url) });
-      expect(proxy.lost).toBe(2);
+      expect(proxy.dropped).toBe(2);
       expect(second.summary).toMatchObject({ activated: 0, alreadyActive: 1, links: 0, failed: 0 });
       expect(links).toEqual([]);
       expect(rt.journal.get('panelist', other.key)).toMatchObject({ state: 'active', reason: 'activation.link_lost' });

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Clock, FakeClock } from '../../src/core/clock.js';
 import type { OktaUserStatus } from '../../src/okta/types.js';
@@ -127,61 +125,4 @@ export function emailsPerUser(sim: Simulator): Map<string, number> {
   const m = new Map<string, number>();
   for (const e of sim.outbox()) m.set(e.userId, (m.get(e.userId) ?? 0) + 1);
   return m;
-}
-
-/**
- * A loopback proxy in front of the simulator that forwards the next request matching `match`,
- * lets the simulator carry it out, then throws the answer away and resets the connection: the
- * client cannot tell whether Okta did it.
- */
-export interface LossyProxy {
-  readonly url: string;
-  lost: number;
-  loseAnswerOnce(match: (method: string, path: string) => boolean): void;
-  stop(): Promise<void>;
-}
-
-export async function startLossyProxy(target: string): Promise<LossyProxy> {
-  const upstream = new URL(target);
-  let matcher: ((method: string, path: string) => boolean) | null = null;
-  const sockets = new Set<Socket>();
-  const proxy: LossyProxy = {
-    url: '',
-    lost: 0,
-    loseAnswerOnce: (m) => {
-      matcher = m;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-  const server = http.createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    const p = req.url ?? '/';
-    const lose = matcher !== null && matcher(method, p);
-    if (lose) matcher = null;
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, method, path: p, headers: req.headers }, (answer) => {
-      if (lose) {
-        answer.resume();
-        answer.on('end', () => {
-          proxy.lost++;
-          req.socket.destroy();
-        });
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => req.socket.destroy());
-    req.pipe(forward);
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  Object.assign(proxy, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-  return proxy;
 }

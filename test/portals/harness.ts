@@ -6,7 +6,7 @@ import { vi } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
-import { startRecordingProxy, type RecordingProxy } from './recording-proxy.js';
+import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 
 /**
  * One installation directory (config, portals CSV, journal, credentials file) in front of a real

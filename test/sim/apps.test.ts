@@ -1,17 +1,15 @@
 import type { Client, OpenIdConnectApplication } from '@okta/okta-sdk-nodejs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { causes, oktaError, sdkClient, startTestSim } from './helpers.js';
+import { causes, oktaError, withSharedSim } from './helpers.js';
 
 let sim: Simulator;
 let okta: Client;
 
-beforeAll(async () => {
-  sim = await startTestSim({ noLimits: true });
-  okta = sdkClient(sim);
+withSharedSim((s, o) => {
+  sim = s;
+  okta = o;
 });
-afterAll(async () => sim.stop());
-beforeEach(() => sim.reset());
 
 function oidc(label: string, over: Record<string, unknown> = {}): OpenIdConnectApplication {
   return {

@@ -1,17 +1,12 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Simulator } from '../../src/sim/index.js';
-import { causes, oktaError, profile, sdkClient, startTestSim } from './helpers.js';
+import { describe, expect, test } from 'vitest';
+import { causes, oktaError, profile, withSharedSim } from './helpers.js';
 
-let sim: Simulator;
 let okta: Client;
 
-beforeAll(async () => {
-  sim = await startTestSim({ noLimits: true });
-  okta = sdkClient(sim);
+withSharedSim((_sim, o) => {
+  okta = o;
 });
-afterAll(async () => sim.stop());
-beforeEach(() => sim.reset());
 
 async function names(p: Promise<AsyncIterable<{ profile?: { name?: string } } | null>>): Promise<string[]> {
   const out: string[] = [];

@@ -1,4 +1,5 @@
 import { Client, DefaultRequestExecutor, OktaApiError, type UserProfile } from '@okta/okta-sdk-nodejs';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 
 /**
@@ -8,6 +9,20 @@ import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/i
  */
 export async function startTestSim(options: SimOptions = {}): Promise<Simulator> {
   return startSimulator({ token: 'test-token-0123456789', seed: 7, ...options });
+}
+
+/**
+ * One simulator for the whole test file, reset before each test, with an SDK client for it: `set`
+ * receives both once the simulator listens.
+ */
+export function withSharedSim(set: (sim: Simulator, okta: Client) => void, options: SimOptions = { noLimits: true }): void {
+  let sim: Simulator | null = null;
+  beforeAll(async () => {
+    sim = await startTestSim(options);
+    set(sim, sdkClient(sim));
+  });
+  afterAll(async () => sim?.stop());
+  beforeEach(() => sim?.reset());
 }
 
 export function sdkClient(sim: Simulator, opts: { maxRetries?: number; token?: string } = {}): Client {

@@ -1,17 +1,15 @@
 import type { Client, PasswordCredentialHash } from '@okta/okta-sdk-nodejs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { causes, inspect, oktaError, profile, sdkClient, startTestSim } from './helpers.js';
+import { causes, inspect, oktaError, profile, withSharedSim } from './helpers.js';
 
 let sim: Simulator;
 let okta: Client;
 
-beforeAll(async () => {
-  sim = await startTestSim({ noLimits: true });
-  okta = sdkClient(sim);
+withSharedSim((s, o) => {
+  sim = s;
+  okta = o;
 });
-afterAll(async () => sim.stop());
-beforeEach(() => sim.reset());
 
 const create = (login: string, activate = false, extra: Record<string, unknown> = {}) =>
   okta.userApi.createUser({ body: { profile: profile(login), ...extra }, activate });

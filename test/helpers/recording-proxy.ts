@@ -19,6 +19,8 @@ export interface RecordingProxy {
   writesSince(from: number): RecordedRequest[];
   /** The next request matching `match` is forwarded, then its answer is thrown away and the connection reset. */
   dropAnswerOnce(match: (method: string, path: string) => boolean): void;
+  /** Answers thrown away so far. */
+  readonly dropped: number;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   const upstream = new URL(target);
   const requests: RecordedRequest[] = [];
   let dropper: ((method: string, path: string) => boolean) | null = null;
+  let dropped = 0;
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -39,7 +42,10 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       (answer) => {
         if (drop) {
           answer.resume();
-          answer.on('end', () => req.socket.destroy());
+          answer.on('end', () => {
+            dropped++;
+            req.socket.destroy();
+          });
           return;
         }
         entry.status = answer.statusCode ?? 0;
@@ -62,6 +68,9 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     writesSince: (from) => requests.slice(from).filter((r) => r.method !== 'GET'),
     dropAnswerOnce: (match) => {
       dropper = match;
+    },
+    get dropped() {
+      return dropped;
     },
     stop: () =>
       new Promise<void>((resolve) => {
