@@ -1,5 +1,7 @@
-import { describe } from 'vitest';
-import { findMariaDbd } from '../../src/bench/mariadb-server.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { DatabaseConfig } from '../../src/config/schema.js';
+import { findMariaDbd, startMariaDb, type PrivateMariaDb } from '../../src/bench/mariadb-server.js';
+import { loadEfsSamples } from './efs-fixture.js';
 
 /**
  * Test helper: a private MariaDB server per test file (start it in beforeAll, stop it in afterAll).
@@ -27,4 +29,21 @@ export function describeMariaDb(name: string, fn: () => void): void {
     return;
   }
   describe(name, fn);
+}
+
+/**
+ * A private server for the enclosing describe block, with the EFS samples loaded into database `efs`:
+ * `set` receives the server and a config for that database once it is ready.
+ */
+export function withEfsSamplesServer(set: (server: PrivateMariaDb, db: DatabaseConfig) => void): void {
+  let server: PrivateMariaDb | null = null;
+  beforeAll(async () => {
+    server = await startMariaDb();
+    const db = await server.database('efs');
+    await loadEfsSamples(server, 'efs');
+    set(server, db);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 }

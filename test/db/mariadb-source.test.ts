@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
 import { checkDatabaseSource, openMariaDbSource } from '../../src/source/mariadb.js';
 import type { SourceRow } from '../../src/source/types.js';
 import { exampleQueries, extraPanelists, readSample } from './efs-fixture.js';
-import { describeMariaDb, loadEfsSamples, startMariaDb, type PrivateMariaDb } from './mariadb-server.js';
+import { describeMariaDb, withEfsSamplesServer, type PrivateMariaDb } from './mariadb-server.js';
 
 async function collect(rows: AsyncIterable<SourceRow>): Promise<SourceRow[]> {
   const out: SourceRow[] = [];
@@ -18,14 +18,9 @@ const csvValues = (row: Record<string, string>): Record<string, string | null> =
 describeMariaDb('mariadb source against a private server', () => {
   let server: PrivateMariaDb;
   let db: DatabaseConfig;
-
-  beforeAll(async () => {
-    server = await startMariaDb();
-    db = await server.database('efs');
-    await loadEfsSamples(server, 'efs');
-  });
-  afterAll(async () => {
-    await server?.stop();
+  withEfsSamplesServer((s, d) => {
+    server = s;
+    db = d;
   });
 
   it('streams panelists under the CSV column names with row numbers, NULLs, duplicates and non-ASCII intact', async () => {

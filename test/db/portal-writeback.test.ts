@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
 import { assertPortalWriteBack, writePortalCredentials } from '../../src/source/portal-writeback.js';
-import { describeMariaDb, loadEfsSamples, startMariaDb, type PrivateMariaDb } from './mariadb-server.js';
+import { describeMariaDb, withEfsSamplesServer, type PrivateMariaDb } from './mariadb-server.js';
 
 const UPDATE = 'UPDATE portals SET oidc_client_id = :clientId, oidc_client_secret = :clientSecret WHERE portal_id = :portalKey';
 const SECRET = 'sEcReT-0123456789-abcdefghijklmnopqrstuvwxyz';
@@ -10,14 +10,9 @@ const SECRET = 'sEcReT-0123456789-abcdefghijklmnopqrstuvwxyz';
 describeMariaDb('portal-writeback against a private server', () => {
   let server: PrivateMariaDb;
   let db: DatabaseConfig;
-
-  beforeAll(async () => {
-    server = await startMariaDb();
-    db = await server.database('efs');
-    await loadEfsSamples(server, 'efs');
-  });
-  afterAll(async () => {
-    await server?.stop();
+  withEfsSamplesServer((s, d) => {
+    server = s;
+    db = d;
   });
 
   const credentials = (portalKey: string) => async (): Promise<unknown[]> =>
