@@ -9,7 +9,6 @@ import type { UserSourceSpec } from '../phases/plan.js';
 import { buildUserRules } from '../records/rules.js';
 import { openRowSource } from '../source/open.js';
 import { recordActivity } from './activity.js';
-import { startHeapTrim, type HeapTrim } from './heap-trim.js';
 
 /**
  * The composition root: config, journal, sources and the Okta gateway, wired for one command.
@@ -46,12 +45,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
   const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
   let detach: (() => void) | null = null;
-  let heapTrim: HeapTrim | null = null;
   try {
     if (options.lock) journal.acquireLock(options.lock);
     if (!options.readonly) detach = recordActivity(emitter, journal, clock);
-    // Runs that hold the lock are the long ones (a million rows, a day of creates): keep their heap near its live size.
-    if (options.lock) heapTrim = startHeapTrim();
   } catch (err) {
     journal.close();
     throw err;
@@ -63,7 +59,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     clock,
     okta,
     close: () => {
-      heapTrim?.stop();
       detach?.();
       journal.close();
     },
