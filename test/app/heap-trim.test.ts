@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import v8 from 'node:v8';
-import { fullGc, startHeapTrim } from '../../src/app/heap-trim.js';
+import { fullGc, oldGenerationUsed, startHeapTrim } from '../../src/app/heap-trim.js';
 
 const MB = 1024 * 1024;
 
@@ -54,5 +54,18 @@ describe('heap-trim', () => {
     const after = v8.getHeapStatistics().used_heap_size;
     expect(garbage).toBeNull();
     expect(before - after).toBeGreaterThan(10 * MB);
+  });
+
+  it('counts the old generation only: short-lived objects do not move it', () => {
+    const gc = fullGc();
+    gc();
+    const before = oldGenerationUsed();
+    // A few MB of objects that die young: allocated and dropped within one scavenge's reach.
+    for (let round = 0; round < 50; round++) {
+      const young = Array.from({ length: 2_000 }, (_, i) => ({ i }));
+      expect(young.length).toBe(2_000);
+    }
+    expect(oldGenerationUsed() - before).toBeLessThan(4 * MB);
+    expect(oldGenerationUsed()).toBeLessThan(v8.getHeapStatistics().used_heap_size + 1);
   });
 });
