@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { effectiveShare } from '../config/load.js';
+import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
 import { formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -26,7 +27,7 @@ export function register(program: Command): void {
       if (plan.rate) {
         const { share, tokenShare } = rt.config.okta;
         const why = tokenShare < share
-          ? `the token's ${pct(tokenShare)} (okta.tokenShare${tokenShare === 0.5 ? ", Okta's default: if the org admin raised this token's rate limit, set it" : ''})`
+          ? `the token's ${pct(tokenShare)} (okta.tokenShare${tokenShare === OKTA_DEFAULT_TOKEN_SHARE ? ", Okta's default: if the org admin raised this token's rate limit, set it" : ''})`
           : `${pct(share)} (okta.share)`;
         out.push(`Okta users bucket: limit ${plan.rate.limit}/min, ${plan.rate.remaining} remaining now; this run may use ${why} → ${plan.rate.perMinute} creations/min`);
         if (plan.rate.remaining < plan.rate.limit * 0.5) out.push(`note: less than half the bucket is left right now: other applications are using it`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { configSchema, type ParsedConfig } from './schema.js';
+import { configSchema, OKTA_DEFAULT_TOKEN_SHARE, type ParsedConfig } from './schema.js';
 
 /** Values from the command line that override the file and the environment. */
 export interface ConfigFlags {
@@ -157,7 +157,7 @@ export function resolveConfig(
   const concurrency = flags.concurrency ?? numberFromEnv(env, 'EFS_OKTA_CONCURRENCY') ?? parsed.okta.concurrency;
   const tokenShare = flags.tokenShare ?? numberFromEnv(env, 'EFS_OKTA_TOKEN_SHARE') ?? parsed.okta.tokenShare;
   if (!(share > 0 && share <= 1)) throw new ConfigError('CONFIG_INVALID', `--share must be in (0, 1] (got ${share})`);
-  if (!(tokenShare > 0 && tokenShare <= 1)) throw new ConfigError('CONFIG_INVALID', `--token-share must be in (0, 1] (got ${tokenShare}): the fraction of each bucket the org admin gives this token, 0.5 by default`);
+  if (!(tokenShare > 0 && tokenShare <= 1)) throw new ConfigError('CONFIG_INVALID', `--token-share must be in (0, 1] (got ${tokenShare}): the fraction of each bucket the org admin gives this token, ${OKTA_DEFAULT_TOKEN_SHARE} by default`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 75)) {
     throw new ConfigError('CONFIG_INVALID', `--concurrency must be a whole number from 1 to 75 (got ${concurrency})`);
   }

@@ -75,6 +75,10 @@ export const databaseSchema = z.strictObject({
   portalWriteBack: z.string().min(1).optional(),
 });
 
+/** Okta's default per-token (or OAuth app) share of each bucket: https://developer.okta.com/docs/reference/rl2-token-oauth/ */
+export const OKTA_DEFAULT_TOKEN_SHARE = 0.5;
+const TOKEN_SHARE_RANGE = `must be the token's fraction of the bucket above 0 and at most 1: ${OKTA_DEFAULT_TOKEN_SHARE} is Okta's default`;
+
 export const configSchema = z.strictObject({
   installation: z
     .string()
@@ -84,7 +88,7 @@ export const configSchema = z.strictObject({
       orgUrl: z.string().optional(),
       share: z.number().gt(0, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').max(1, 'must be a fraction of the bucket above 0 and at most 1, e.g. 0.5').default(0.8),
       // What the org admin lets this token (or OAuth app) use of each bucket: Okta's default is 50 %.
-      tokenShare: z.number().gt(0, "must be the token's fraction of the bucket above 0 and at most 1: 0.5 is Okta's default").max(1, "must be the token's fraction of the bucket above 0 and at most 1: 0.5 is Okta's default").default(0.5),
+      tokenShare: z.number().gt(0, TOKEN_SHARE_RANGE).max(1, TOKEN_SHARE_RANGE).default(OKTA_DEFAULT_TOKEN_SHARE),
       concurrency: z.number().int().min(1).max(75).default(8),
       maxAttempts: z.number().int().min(1).max(20).default(6),
       oauth: z
@@ -96,7 +100,7 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ share: 0.8, tokenShare: 0.5, concurrency: 8, maxAttempts: 6 }),
+    .default({ share: 0.8, tokenShare: OKTA_DEFAULT_TOKEN_SHARE, concurrency: 8, maxAttempts: 6 }),
   sources: z.strictObject({
     admins: userSourceSchema.optional(),
     panelists: userSourceSchema.optional(),
