@@ -23,7 +23,7 @@ const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','
  * States of a record that has (or had) an Okta user we track. `removed` and `failed` included: such a
  * row may hold an Okta user this journal created, which must never be forgotten.
  */
-const OWNED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
+const OWNED_STATES = `('staged','activating','provisioned','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
 
 export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale'>): string {
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale])).digest('base64');

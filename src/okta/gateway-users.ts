@@ -20,9 +20,13 @@ export function toOktaUser(raw: unknown): OktaUser {
   const profileIn = (u.profile ?? {}) as Loose;
   const profile: Loose = {};
   for (const [k, v] of Object.entries(profileIn)) if (v !== undefined) profile[k] = v;
+  const time = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
   return {
     id: String(u.id ?? ''),
     status: String(u.status ?? 'STAGED') as OktaUserStatus,
+    activated: time(u.activated),
+    lastLogin: time(u.lastLogin),
+    passwordChanged: time(u.passwordChanged),
     profile: {
       ...profile,
       login: String(profile.login ?? ''),

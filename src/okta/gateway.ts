@@ -1,11 +1,12 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import type { Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
 import { createOktaClient, normalizeOrgUrl, resolveCredentials, type CredentialSources } from './client.js';
 import { GovernedRequestExecutor } from './executor.js';
 import { appOps } from './gateway-apps.js';
 import { groupOps } from './gateway-groups.js';
 import { userOps } from './gateway-users.js';
+import { lifecycleOps } from './gateway-lifecycle.js';
 import { Governor } from './governor.js';
 import { unexpected } from './okta-errors.js';
 import type { BucketReading, OktaGateway } from './types.js';
@@ -18,6 +19,7 @@ export interface GatewayDeps {
   governor: Governor;
   orgUrl: string;
   emitter?: CoreEmitter;
+  clock?: Clock;
 }
 
 /** The gateway plus its governor (for the bench and the summary: 429 counts, learned limits). */
@@ -37,6 +39,7 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
   const users = userOps(client);
   const groups = groupOps(client);
   const apps = appOps(client);
+  const lifecycle = lifecycleOps(client, () => (deps.clock ?? systemClock).now());
 
   async function probeUsersBucket(): Promise<BucketReading | null> {
     try {
@@ -56,6 +59,7 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
     ...users,
     ...groups,
     ...apps,
+    ...lifecycle,
     probeUsersBucket,
   };
 }
@@ -89,5 +93,5 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
   });
   const executor = new GovernedRequestExecutor({ governor, orgUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   const client = createOktaClient({ orgUrl, executor, credentials });
-  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter });
+  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter, clock: options.clock });
 }

@@ -22,6 +22,10 @@ export interface OktaUser {
   id: string;
   status: OktaUserStatus;
   profile: OktaUserProfile;
+  /** ISO times Okta keeps on the user (null when never): activation funnel readings. */
+  activated?: string | null;
+  lastLogin?: string | null;
+  passwordChanged?: string | null;
 }
 
 export interface OktaGroup {
@@ -40,6 +44,10 @@ export type CreateUserResult =
 export type ActivateResult =
   | { outcome: 'activated'; activationUrl: string | null }
   | { outcome: 'already_active' }
+  | { outcome: 'wrong_status'; status: string };
+
+export type ReactivateResult =
+  | { outcome: 'reactivated'; activationUrl: string | null }
   | { outcome: 'wrong_status'; status: string };
 
 export interface OidcAppInput {
@@ -83,6 +91,10 @@ export interface OktaGateway {
   createUser(input: { profile: OktaUserProfile; passwordHash: PasswordHash | null; groupIds: string[] }): Promise<CreateUserResult>;
   updateUserProfile(userId: string, profile: Partial<OktaUserProfile>): Promise<OktaUser>;
   activateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
+  /** A new activation link for a PROVISIONED (or RECOVERY) user; E0000038 otherwise. */
+  reactivateUser(userId: string, sendEmail: boolean): Promise<ReactivateResult>;
+  /** Okta's System Log: did a reactivation of this user happen since `sinceMs`? */
+  reactivatedSince(userId: string, sinceMs: number): Promise<boolean>;
   deactivateUser(userId: string): Promise<void>;
   /** Deletes a DEPROVISIONED user (Okta's second DELETE); 404 counts as done. */
   deleteUser(userId: string): Promise<void>;

@@ -50,8 +50,8 @@ export interface CreateSummary {
 }
 
 const WORK_STATES: UserState[] = ['creating', 'pending', 'failed', 'conflict'];
-const UPDATE_STATES: UserState[] = ['staged', 'active', 'activating'];
-const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'active', 'linked'];
+const UPDATE_STATES: UserState[] = ['staged', 'provisioned', 'active', 'activating'];
+const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'provisioned', 'active', 'linked'];
 const PAGE = 500;
 
 /** Pending work first (while the create budget lasts), then the profile updates of changed users. */

@@ -25,7 +25,7 @@ export type StateCategory = 'inOkta' | 'toDo' | 'needsAction' | 'notMigrated';
  */
 export const STATE_CATEGORY: Record<RecordState, StateCategory> = {
   pending: 'toDo', creating: 'toDo', registering: 'toDo',
-  staged: 'inOkta', updating: 'inOkta', activating: 'inOkta', active: 'inOkta', linked: 'inOkta', registered: 'inOkta',
+  staged: 'inOkta', updating: 'inOkta', activating: 'inOkta', provisioned: 'inOkta', active: 'inOkta', linked: 'inOkta', registered: 'inOkta',
   invalid: 'needsAction', conflict: 'needsAction', failed: 'needsAction',
   skipped: 'notMigrated', duplicate: 'notMigrated', removed: 'notMigrated', deactivating: 'notMigrated',
   deactivated: 'notMigrated', deleting: 'notMigrated', deleted: 'notMigrated',
@@ -37,8 +37,10 @@ export interface KindStatus {
   /** Settled records: total − toDo. */
   done: number;
   inOkta: number;
-  /** Users ACTIVE in Okta (portals: registered). */
+  /** Users ACTIVE in Okta: password set (portals: registered). */
   active: number;
+  /** Users emailed (or handed a link) who have not set a password yet (Okta PROVISIONED). */
+  provisioned: number;
   toDo: number;
   needsAction: number;
   notMigrated: number;
@@ -140,7 +142,7 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
   const freshMs = options.freshMs ?? 15_000;
 
   const { kinds, failures, skipped } = countKinds(journal);
-  const totals = { total: 0, done: 0, inOkta: 0, active: 0, toDo: 0, needsAction: 0, notMigrated: 0 };
+  const totals = { total: 0, done: 0, inOkta: 0, active: 0, provisioned: 0, toDo: 0, needsAction: 0, notMigrated: 0 };
   for (const k of kinds) for (const f of Object.keys(totals) as (keyof typeof totals)[]) totals[f] += k[f];
 
   const runs = journal.lastRuns(20);
@@ -211,7 +213,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
   for (const row of journal.countByState()) {
     let k = byKind.get(row.kind);
     if (!k) {
-      k = { kind: row.kind, total: 0, done: 0, inOkta: 0, active: 0, toDo: 0, needsAction: 0, notMigrated: 0, states: {} };
+      k = { kind: row.kind, total: 0, done: 0, inOkta: 0, active: 0, provisioned: 0, toDo: 0, needsAction: 0, notMigrated: 0, states: {} };
       byKind.set(row.kind, k);
     }
     const category = STATE_CATEGORY[row.state] ?? 'notMigrated';
@@ -219,6 +221,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
     k[category] += row.count;
     if (category !== 'toDo') k.done += row.count;
     if (row.state === 'active' || row.state === 'registered') k.active += row.count;
+    if (row.state === 'provisioned') k.provisioned += row.count;
     k.states[row.state] = (k.states[row.state] ?? 0) + row.count;
     const reason = { kind: row.kind, state: row.state, reason: row.reason ?? row.state, count: row.count };
     if (category === 'needsAction') failures.push(reason);

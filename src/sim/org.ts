@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { AppStore } from './store/apps.js';
 import { GroupStore } from './store/groups.js';
 import { UserStore } from './store/users.js';
+import { ActivationTokens, RecipientLimit } from './activation.js';
 import { IdMaker, Rng } from './random.js';
 
 /** An activation (or reactivation) email Okta would have sent; kept for `/__sim/outbox`. */
@@ -14,6 +15,14 @@ export interface OutboxEmail {
   sentAt: string;
 }
 
+/** A System Log event (https://developer.okta.com/docs/reference/api/system-log/#logevent-object), the fields the simulator fills. */
+export interface LogEventRec {
+  uuid: string;
+  published: number;
+  eventType: string;
+  targetId: string;
+}
+
 /**
  * The whole simulated org: the stores, the outbox and what makes ids. In-process callers (tests,
  * benches) reach it as `sim.org` and may insert through the stores directly.
@@ -23,6 +32,9 @@ export class Org {
   readonly groups = new GroupStore();
   readonly apps = new AppStore();
   outbox: OutboxEmail[] = [];
+  readonly tokens = new ActivationTokens();
+  readonly recipients = new RecipientLimit();
+  systemLog: LogEventRec[] = [];
   readonly ids: IdMaker;
 
   constructor(
@@ -45,6 +57,10 @@ export class Org {
     }
   }
 
+  log(eventType: string, targetId: string): void {
+    this.systemLog.push({ uuid: this.ids.make('log'), published: this.now(), eventType, targetId });
+  }
+
   private addEveryone(): void {
     const now = this.now();
     this.groups.insert({
@@ -63,6 +79,9 @@ export class Org {
     this.groups.clear();
     this.apps.clear();
     this.outbox = [];
+    this.tokens.clear();
+    this.recipients.clear();
+    this.systemLog = [];
     this.addEveryone();
   }
 }

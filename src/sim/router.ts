@@ -4,9 +4,10 @@ import type { BucketName } from './options.js';
 import { appRoutes } from './routes/apps.js';
 import { groupRoutes } from './routes/groups.js';
 import { secretRoutes } from './routes/secrets.js';
+import { logRoutes } from './routes/logs.js';
 import { userRoutes } from './routes/users.js';
 
-const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes];
+const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...logRoutes];
 
 export interface Match {
   bucket: BucketName;

@@ -33,6 +33,8 @@ export class UserRec {
 
   /** Set when deleted; the slot stays in the ordered array until the next compaction. */
   dead = false;
+  /** The last sign-in (epoch ms), null until the user signs in. */
+  lastLogin: number | null = null;
 }
 
 /**
