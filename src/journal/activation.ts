@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { UserKind } from '../core/types.js';
+import type { UserKind, UserState } from '../core/types.js';
+import { toJournalRow, type RecordRowSql } from './rows.js';
+import type { JournalRow } from './types.js';
 
 /**
  * The activation funnel rows of the journal (table `activation`, migration 009): one per user that
@@ -59,12 +61,44 @@ export interface RefreshReading {
   activatedAt: number | null;
 }
 
-/** One point per day: links first sent, passwords set and first sign-ins, per wave. */
-export interface FunnelTotals {
+/** The funnel counts of a group of users (all, or one wave). */
+export interface FunnelCounts {
+  /** Users sent a first link (email or links file). */
+  emailed: number;
+  /** Of those, still PROVISIONED in the journal: no password yet. */
+  provisioned: number;
+  /** Of those, PROVISIONED with a link past its expiry. */
+  expired: number;
+  /** Of those, ACTIVE: the password is set. */
+  passwordSet: number;
+  /** Of those, signed in at least once (Okta's lastLogin, as of the last refresh). */
+  signedIn: number;
+  /** Users sent at least one reminder, and reminders sent in all. */
+  reminded: number;
+  reminders: number;
+}
+
+export interface FunnelWave extends FunnelCounts {
+  wave: number;
+  startedAt: number | null;
+}
+
+/** Cumulative counts at the end of each period (events by the time the journal knows them). */
+export interface FunnelPoint {
+  t: number;
   emailed: number;
   passwordSet: number;
   signedIn: number;
-  reminded: number;
+}
+
+export interface FunnelData {
+  totals: FunnelCounts;
+  waves: FunnelWave[];
+  points: FunnelPoint[];
+  bucketMs: number;
+  /** The oldest link still waiting (PROVISIONED), as a time. */
+  oldestWaitingSince: number | null;
+  lastRefreshAt: number | null;
 }
 
 export interface ActivationLog {
@@ -76,6 +110,7 @@ export interface ActivationLog {
   reminding(): ActivationRow[];
   refreshed(kind: UserKind, key: string, reading: RefreshReading): void;
   all(kinds?: UserKind[]): ActivationRow[];
+  funnel(now: number, bucketMs?: number): FunnelData;
 }
 
 export class SqliteActivationLog implements ActivationLog {
@@ -124,14 +159,85 @@ export class SqliteActivationLog implements ActivationLog {
       WHERE kind = @kind AND key = @key`).run({ kind, key, status: r.status, lastLogin: r.lastLogin, at: r.at, passwordSetAt: r.passwordSetAt, activatedAt: r.activatedAt });
   }
 
+  funnel(now: number, bucketMs?: number): FunnelData {
+    return funnelOf(this.db, now, bucketMs);
+  }
+
   all(kinds?: UserKind[]): ActivationRow[] {
     const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
     return (this.db.prepare(`SELECT * FROM activation ${where} ORDER BY kind, key`).all(...(kinds ?? [])) as Sql[]).map(toRow);
   }
 }
 
+const COUNTS_SQL = `COUNT(*) AS emailed,
+  SUM(r.state = 'provisioned') AS provisioned,
+  SUM(r.state = 'provisioned' AND a.link_expires_at <= @now) AS expired,
+  SUM(r.state = 'active') AS passwordSet,
+  SUM(a.okta_last_login IS NOT NULL) AS signedIn,
+  SUM(a.reminders > 0) AS reminded,
+  SUM(a.reminders) AS reminders`;
+
+type CountsSql = { [K in keyof FunnelCounts]: number | null };
+const counts = (r: CountsSql | undefined): FunnelCounts => ({
+  emailed: r?.emailed ?? 0, provisioned: r?.provisioned ?? 0, expired: r?.expired ?? 0, passwordSet: r?.passwordSet ?? 0,
+  signedIn: r?.signedIn ?? 0, reminded: r?.reminded ?? 0, reminders: r?.reminders ?? 0,
+});
+
+/** Aggregates over the journal's activation rows (one pass per query; no per-user rows leave SQL). */
+export function funnelOf(db: Database.Database, now: number, bucketMs = 86_400_000): FunnelData {
+  const from = 'FROM activation a JOIN records r ON r.kind = a.kind AND r.key = a.key WHERE a.first_emailed_at IS NOT NULL';
+  const totals = counts(db.prepare(`SELECT ${COUNTS_SQL} ${from}`).get({ now }) as CountsSql | undefined);
+  const waves = (db.prepare(`SELECT a.wave AS wave, runs.started_at AS startedAt, ${COUNTS_SQL} ${from.replace('WHERE', 'LEFT JOIN runs ON runs.id = a.wave WHERE')}
+    GROUP BY a.wave ORDER BY a.wave`).all({ now }) as (CountsSql & { wave: number | null; startedAt: number | null })[])
+    .map((w) => ({ wave: w.wave ?? 0, startedAt: w.startedAt, ...counts(w) }));
+  const bucket = (col: string): Map<number, number> => {
+    const m = new Map<number, number>();
+    for (const row of db.prepare(`SELECT (${col} / @b) * @b AS t, COUNT(*) AS n ${from} AND ${col} IS NOT NULL GROUP BY 1`).all({ b: bucketMs }) as { t: number; n: number }[]) m.set(row.t, row.n);
+    return m;
+  };
+  // lastLogin is an ISO text: its epoch ms, for the buckets.
+  const loginMs = "CAST((julianday(a.okta_last_login) - 2440587.5) * 86400000 AS INTEGER)";
+  const series = { emailed: bucket('a.first_emailed_at'), passwordSet: bucket("CASE WHEN r.state = 'active' THEN a.password_set_at END"), signedIn: bucket(loginMs) };
+  const times = [...new Set([...series.emailed.keys(), ...series.passwordSet.keys(), ...series.signedIn.keys()])].sort((x, y) => x - y);
+  const points: FunnelPoint[] = [];
+  const run = { emailed: 0, passwordSet: 0, signedIn: 0 };
+  if (times.length) {
+    for (let t = times[0] as number; t <= Math.max(times[times.length - 1] as number, Math.floor(now / bucketMs) * bucketMs); t += bucketMs) {
+      run.emailed += series.emailed.get(t) ?? 0;
+      run.passwordSet += series.passwordSet.get(t) ?? 0;
+      run.signedIn += series.signedIn.get(t) ?? 0;
+      points.push({ t, ...run });
+      if (points.length > 400) break;
+    }
+  }
+  const extra = db.prepare(`SELECT MIN(CASE WHEN r.state = 'provisioned' THEN a.emailed_at END) AS oldest, MAX(a.refreshed_at) AS refreshed ${from}`).get() as { oldest: number | null; refreshed: number | null };
+  return { totals, waves, points, bucketMs, oldestWaitingSince: extra.oldest, lastRefreshAt: extra.refreshed };
+}
+
 /** The activation log of a journal opened by `openJournal` (readonly journals of an older schema have none). */
 export function activationLogOf(db: Database.Database): SqliteActivationLog | null {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'activation'").get();
   return exists ? new SqliteActivationLog(db) : null;
+}
+
+/** Where a page by last login ended: the next page starts after this row. */
+export interface LastLoginCursor {
+  lastLogin: string;
+  kind: string;
+  key: string;
+}
+
+/**
+ * Rows of one state, most recent source last login first (no last login: last), then kind and
+ * key; keyset paging over the index of migration 009, so a page costs the same at any depth.
+ */
+export function pageByLastLogin(db: Database.Database, kinds: UserKind[], state: UserState, after: LastLoginCursor | null, limit: number): JournalRow[] {
+  const kindList = kinds.map(() => '?').join(',');
+  const ll = "COALESCE(last_login, '')";
+  const cursor = after ? ` AND (${ll} < ? OR (${ll} = ? AND (kind > ? OR (kind = ? AND key > ?))))` : '';
+  const params: (string | number)[] = [state, ...kinds];
+  if (after) params.push(after.lastLogin, after.lastLogin, after.kind, after.kind, after.key);
+  params.push(limit);
+  const sql = `SELECT * FROM records INDEXED BY records_last_login_order WHERE state = ? AND kind IN (${kindList})${cursor} ORDER BY ${ll} DESC, kind, key LIMIT ?`;
+  return (db.prepare(sql).all(...params) as RecordRowSql[]).map(toJournalRow);
 }

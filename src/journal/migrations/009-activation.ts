@@ -33,5 +33,7 @@ export const m009: Migration = {
       PRIMARY KEY (kind, key)
     ) WITHOUT ROWID;
     CREATE INDEX activation_reminding ON activation (reminding_at) WHERE reminding_at IS NOT NULL;
+    -- --order last-login: staged users, most recent EFS sign-in first, read a page at a time.
+    CREATE INDEX records_last_login_order ON records (state, COALESCE(last_login, '') DESC, kind, key);
   `,
 };
