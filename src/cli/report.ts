@@ -1,11 +1,18 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
-import { openRuntime } from '../app/runtime.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
+import type { ActivationRow } from '../journal/activation.js';
 import { UsageError } from '../core/errors.js';
 import { htmlReport } from '../report/html/index.js';
 import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+
+/** The funnel rows to merge into csv/json (none in a journal written before the activation table). */
+function funnelRows(rt: Runtime): { rows: Iterator<ActivationRow>; now: number } | undefined {
+  const log = rt.journal.activation;
+  return log ? { rows: log.iterate(), now: rt.clock.now() } : undefined;
+}
 
 type ReportFlags = ConfigOptionValues & { format: 'csv' | 'json' | 'html'; output?: string; unmasked?: boolean };
 
@@ -22,7 +29,7 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
       if (o.format === 'html') {
-        const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false });
+        const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false, funnel: rt.journal.activation?.funnel(rt.clock.now()) ?? null });
         if (o.output) {
           writeFileSync(o.output, html, { mode: 0o600 });
           process.stderr.write(`efs-okta: wrote the HTML report to ${o.output}\n`);
@@ -31,12 +38,12 @@ export function register(program: Command): void {
         }
       } else if (o.output) {
         const out = createWriteStream(o.output, { mode: 0o600 });
-        const n = await writeRecordsReport(rt.journal, o.format, out);
+        const n = await writeRecordsReport(rt.journal, o.format, out, undefined, funnelRows(rt));
         out.end();
         await finished(out);
         process.stderr.write(`efs-okta: wrote ${n} records to ${o.output}\n`);
       } else {
-        await writeRecordsReport(rt.journal, o.format, process.stdout);
+        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, funnelRows(rt));
       }
     } finally {
       rt.close();

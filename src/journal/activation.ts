@@ -163,6 +163,11 @@ export class SqliteActivationLog implements ActivationLog {
     return funnelOf(this.db, now, bucketMs);
   }
 
+  /** Every row in (kind, key) order, streamed: the report merges it with the records. */
+  *iterate(): IterableIterator<ActivationRow> {
+    for (const r of this.db.prepare('SELECT * FROM activation ORDER BY kind, key').iterate()) yield toRow(r as Sql);
+  }
+
   all(kinds?: UserKind[]): ActivationRow[] {
     const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
     return (this.db.prepare(`SELECT * FROM activation ${where} ORDER BY kind, key`).all(...(kinds ?? [])) as Sql[]).map(toRow);

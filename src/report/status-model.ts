@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Kind, RecordState } from '../core/types.js';
+import type { FunnelData } from '../journal/activation.js';
 import type { ActivityEntry, Journal } from '../journal/types.js';
 
 /**
@@ -111,6 +112,8 @@ export interface StatusModel {
   failures: ReasonCount[];
   skipped: ReasonCount[];
   series: StatusSeries;
+  /** The activation funnel (emailed → password set → signed in, per wave), when the journal has one. */
+  activation: FunnelData | null;
 }
 
 /** Bars of the chart: records settled, 429s and retries per `bucketMs` from `from` (aligned down). */
@@ -130,6 +133,8 @@ export interface StatusOptions {
   bucketMs?: number;
   /** A progress report older than this means no run is moving (default 15 s; runs report every second). */
   freshMs?: number;
+  /** The journal's activation funnel (journal/activation.ts), read by the caller. */
+  funnel?: FunnelData | null;
 }
 
 const ACTIVITY_TYPES = ['progress', 'rate:limited', 'request:retry', 'rate:learned'];
@@ -203,6 +208,7 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
     failures: sortReasons(failures, NEEDS_ACTION_ORDER),
     skipped: sortReasons(skipped, ['skipped', 'duplicate', 'removed']),
     series,
+    activation: options.funnel ?? null,
   };
 }
 

@@ -54,9 +54,9 @@ describe('cli/users activate', () => {
     // The dry run counts who --only and --max select, as the run will.
     const dryOnly = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only]);
     expect(dryOnly.stdout).toMatch(/would activate 3 of \d+ staged users \(those of .*wave\.txt\)/);
-    const dryOnlyMax = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only, '--max', '2']);
+    const dryOnlyMax = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only, '--max', '2', '--order', 'key']);
     expect(dryOnlyMax.stdout).toMatch(/would activate 2 of \d+ staged users/);
-    const r = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--only', only, '--max', '2']);
+    const r = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--only', only, '--max', '2', '--order', 'key']);
     expect(r.code).toBe(0);
     expect(inst.sim.outbox().map((e) => e.login).sort()).toEqual([staged[0]!.login, staged[1]!.login].sort());
     expect(r.stdout).toMatch(/activated 2 \(2 emailed, 0 links\)/);

@@ -1,6 +1,7 @@
 import { formatDuration } from '../summary.js';
 import type { KindStatus, ReasonCount } from '../status-model.js';
 import { kindBars, throughputChart } from './charts.js';
+import { funnelSection } from './funnel-chart.js';
 import { esc, num, pct, utc } from './escape.js';
 import { explainReason, WHAT_TO_DO } from './reasons.js';
 import type { HtmlReportData } from './report-data.js';
@@ -31,6 +32,7 @@ export function renderHtmlReport(d: HtmlReportData): string {
 </header>
 ${summarySection(d)}
 ${migratedSection(s.kinds)}
+${funnelSection(s.activation, d.generatedAt)}
 ${skippedSection(s.skipped)}
 ${actionSection(d)}
 ${activitySection(d)}
