@@ -76,7 +76,7 @@ export function registerReactivate(users: Command): void {
       const options: ReminderOptions = {
         kinds, olderThanMs: durationFlag('--older-than', o.olderThan ?? cfg.linkLifetime), cap: o.cap ?? cfg.reminderCap,
         lifetimeMs: parseDuration(cfg.linkLifetime) as number, systemLogDelayMs: parseDuration(cfg.systemLogDelay) as number,
-        ...selection, max: o.max, perHour: o.perHour, sendEmail: o.email, runId: null, signal: interrupt.signal,
+        ...selection, max: o.max, perHour: o.perHour, concurrency: rt.config.okta.concurrency, sendEmail: o.email, runId: null, signal: interrupt.signal,
       };
       const { due, byKind, capped } = await countDue(rt, options);
       const plan = { what: 'reminder' as const, count: due, byKind, sendEmail: o.email, perHour: o.perHour, startAt };

@@ -6,6 +6,7 @@ import type { ActivationLog, ActivationRow } from '../journal/activation.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { wavePacer } from './wave-pacer.js';
+import { runPool } from './pool.js';
 import { ProgressMeter } from './progress.js';
 import { failureCode, isFatal, stateForStatus } from './user-outcome.js';
 
@@ -38,6 +39,8 @@ export interface ReminderOptions {
   exclude?: Set<string>;
   max?: number;
   perHour?: number;
+  /** Simultaneous reminder calls when not paced by --per-hour. */
+  concurrency: number;
   sendEmail: boolean;
   runId: number | null;
   signal?: AbortSignal;
@@ -130,21 +133,23 @@ export async function remindUsers(
   try {
     await resolveMarked();
     const wait = wavePacer(clock, options.perHour, options.signal);
-    for await (const { row, funnel } of dueRows(journal, activation, options, campaign.startedAt, () => s.capped++)) {
-      if (options.signal?.aborted) break;
+    const work = async ({ row, funnel }: { row: JournalRow; funnel: ActivationRow | null }): Promise<void> => {
       s.due++;
       try {
         await wait();
       } catch (err) {
-        if (options.signal?.aborted) break;
+        // Interrupted while the wave waited: nothing was marked or sent for this user.
+        if (options.signal?.aborted) return;
         throw err;
       }
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted) return;
       await remind(row, funnel);
       meter.tick();
       journal.heartbeat();
-    }
-    s.interrupted = options.signal?.aborted ?? false;
+    };
+    // With --per-hour the sends are spaced on one clock: a single worker keeps the spacing exact.
+    const result = await runPool(dueRows(journal, activation, options, campaign.startedAt, () => s.capped++), options.perHour ? 1 : options.concurrency, work, options.signal);
+    s.interrupted = result.interrupted || (options.signal?.aborted ?? false);
   } catch (err) {
     if (!(options.signal?.aborted && err === options.signal.reason)) throw err;
     s.interrupted = true;
