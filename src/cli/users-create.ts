@@ -4,6 +4,8 @@ import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { InterruptedError } from '../core/errors.js';
 import { effectiveShare } from '../config/load.js';
 import { createUsers } from '../phases/create.js';
+import { pageByLastLogin } from '../journal/activation.js';
+import { defaultOrder } from './users-activate.js';
 import { planUsers, snapshotUsers } from '../phases/plan.js';
 import { attachProgress } from '../report/progress.js';
 import { formatDuration, planTable, stateSummary } from '../report/summary.js';
@@ -19,10 +21,11 @@ export function registerCreate(users: Command): void {
       .description('create every pending admin and panelist in Okta as a STAGED user; resumable; a rerun syncs what changed')
       .addOption(new Option('--kind <kind>', 'only this kind').choices(['admins', 'panelists']))
       .addOption(new Option('--limit <n>', 'create at most N users in this run').argParser(parseWhole))
+      .addOption(new Option('--order <order>', 'who first: last-login (most recent EFS sign-in first; the default when panelists map lastLogin) or key').choices(['last-login', 'key']))
       .option('--deactivate-removed', 'deactivate the Okta users of records that left the source or became excluded (default: only report them)')
       .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit']))
       .addOption(dashboardOption()),
-  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; dashboard?: boolean | string }) => {
+  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; order?: 'last-login' | 'key'; dashboard?: boolean | string }) => {
     const kinds = parseUserKinds(o.kind);
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
@@ -51,7 +54,8 @@ export function registerCreate(users: Command): void {
       const started = rt.clock.now();
       const summary = await createUsers(
         { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
-        { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, deactivateRemoved: o.deactivateRemoved ?? false, signal: interrupt.signal },
+        { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, deactivateRemoved: o.deactivateRemoved ?? false, signal: interrupt.signal,
+          pendingPage: (o.order ?? defaultOrder(rt, kinds)) === 'last-login' ? (k, after, limit) => pageByLastLogin(rt.journal.db, k, 'pending', after, limit) : undefined },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
       process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, deactivated ${summary.deactivated}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);

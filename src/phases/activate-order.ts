@@ -33,19 +33,22 @@ export function selectedRows(sel: OrderedSelection): (journal: Journal, options:
       if (sel.exclude?.has(id)) return false;
       return true;
     };
-    const pages = (state: 'activating' | 'staged'): (() => JournalRow[]) => {
+    const pages = (state: 'activating' | 'staged', kinds: UserKind[]): (() => JournalRow[]) => {
       let after: { kind: string; key: string; lastLogin: string } | null = null;
       return () => {
         const page = state === 'staged' && sel.order === 'last-login' && sel.pageByLastLogin
-          ? sel.pageByLastLogin(options.kinds as UserKind[], after, PAGE)
-          : journal.page({ kinds: options.kinds, states: [state] }, after, PAGE);
+          ? sel.pageByLastLogin(kinds, after, PAGE)
+          : journal.page({ kinds, states: [state] }, after, PAGE);
         const last = page[page.length - 1];
         if (last) after = { kind: last.kind, key: last.key, lastLogin: last.lastLogin ?? '' };
         return page;
       };
     };
-    for (const state of ['activating', 'staged'] as const) {
-      const next = pages(state);
+    const kinds = [...new Set(options.kinds as UserKind[])].sort();
+    // Resumed rows first; then kind by kind (admins first, as in key order).
+    const passes: ['activating' | 'staged', UserKind[]][] = [['activating', kinds], ...kinds.map((k): ['staged', UserKind[]] => ['staged', [k]])];
+    for (const [state, passKinds] of passes) {
+      const next = pages(state, passKinds);
       for (let page = next(); page.length > 0; page = next()) {
         for (const row of page) {
           if (!take(row)) continue;
