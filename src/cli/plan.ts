@@ -18,7 +18,9 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
     try {
       await preflightSources(rt.config, USER_SOURCES);
-      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
+      const order = rt.config.sources.panelists?.columns.lastLogin ? 'last-login' as const : 'key' as const;
+      const since = new Date(rt.clock.now() - 365 * 86_400_000).toISOString().slice(0, 19);
+      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta), active: { since, order } });
       if (o.json) {
         process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
         return;
@@ -33,6 +35,10 @@ export function register(program: Command): void {
         if (plan.rate.remaining < plan.rate.limit * 0.5) out.push(`note: less than half the bucket is left right now: other applications are using it`);
       }
       out.push(`to create: ${plan.toCreate}, to update: ${plan.toUpdate}, ETA ${formatDuration(plan.etaMs)}${plan.rate ? '' : ' (run without --offline to ask Okta for the rate)'}`);
+      if (plan.active) {
+        const when = plan.active.at.map((a) => `${a.percent} % after ${a.etaMs === null ? `${a.position} creations` : formatDuration(a.etaMs)}`).join(', ');
+        out.push(`users active in the last year (last login since ${plan.active.since.slice(0, 10)}): ${plan.active.users}; created (order ${plan.active.order}): ${when}`);
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     } finally {
       rt.close();
