@@ -21,7 +21,8 @@ export function registerRefresh(users: Command): void {
     const detach = attachProgress(rt.emitter);
     try {
       const activation = rt.journal.activation;
-      if (!activation) throw new JournalError('JOURNAL_SCHEMA', 'the journal has no activation table: open it once with a command that writes (e.g. "efs-okta users activate --dry-run" is read-only; run "efs-okta users refresh" again after any run)');
+      // A journal opened for writing is migrated: the table is there unless the file is damaged.
+      if (!activation) throw new JournalError('JOURNAL_SCHEMA', `the journal ${rt.journal.path} has no activation table: is it a journal of efs-okta?`);
       const runId = rt.journal.startRun('refresh', rt.clock.now());
       const s = await refreshUsers({ journal: rt.journal, activation, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock }, { kinds, concurrency: rt.config.okta.concurrency, max: o.max, signal: interrupt.signal });
       const { interrupted, ...counts } = s;
