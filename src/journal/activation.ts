@@ -197,7 +197,7 @@ export function funnelOf(db: Database.Database, now: number, bucketMs = 86_400_0
     .map((w) => ({ wave: w.wave ?? 0, startedAt: w.startedAt, ...counts(w) }));
   const bucket = (col: string): Map<number, number> => {
     const m = new Map<number, number>();
-    for (const row of db.prepare(`SELECT (${col} / @b) * @b AS t, COUNT(*) AS n ${from} AND ${col} IS NOT NULL GROUP BY 1`).all({ b: bucketMs }) as { t: number; n: number }[]) m.set(row.t, row.n);
+    for (const row of db.prepare(`SELECT CAST(${col} / @b AS INTEGER) * @b AS t, COUNT(*) AS n ${from} AND ${col} IS NOT NULL GROUP BY 1`).all({ b: bucketMs }) as { t: number; n: number }[]) m.set(row.t, row.n);
     return m;
   };
   // lastLogin is an ISO text: its epoch ms, for the buckets.

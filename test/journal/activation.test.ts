@@ -51,6 +51,8 @@ describe('journal/activation: the funnel', () => {
     expect(f.points.slice(0, 4).map((p) => [new Date(p.t).toISOString().slice(0, 10), p.emailed, p.passwordSet, p.signedIn])).toEqual([
       ['2026-12-01', 6, 0, 0], ['2026-12-02', 10, 3, 0], ['2026-12-03', 10, 3, 1], ['2026-12-04', 10, 3, 1],
     ]);
+    expect(f.points[0]!.t).toBe(Date.UTC(2026, 11, 1));
+    expect(f.points.at(-1)!.t).toBe(Date.UTC(2026, 11, 10));
     expect(f.oldestWaitingSince).toBe(T0);
     expect(f.lastRefreshAt).toBe(T0 + 3 * DAY);
   });
@@ -100,5 +102,24 @@ describe('phases/selection: list files', () => {
       [4, 'already active'], [5, 'unknown'], [6, 'federated'], [7, 'invalid'], [8, 'not created yet'], [9, 'invalid'],
     ]);
     expect(matchList(j, parseListText(`${b!.key}\nfed0@sso-company.example\n`), ['panelist'], 'any').unmatched).toEqual([]);
+  });
+});
+
+describe('dashboard/feed: the funnel', () => {
+  it('pushes the activation funnel with the status and draws it under the throughput chart', async () => {
+    const { StatusFeed } = await import('../../src/dashboard/feed.js');
+    seedRecords(j, T0, { panelist: 4 });
+    settle(j, 'panelist', 4, T0, 'staged');
+    const run = j.startRun('activate', T0);
+    for (const r of [...j.all(['panelist'])].slice(0, 3)) {
+      j.activation!.linkSent('panelist', r.key, { at: T0, wave: run, lifetimeMs: DAY, byEmail: true, reminder: false });
+      j.setState('panelist', r.key, { state: 'provisioned' }, T0);
+    }
+    const feed = new StatusFeed([j.path]);
+    const payload = feed.read(T0 + 2 * DAY);
+    const one = payload.journals[0]!;
+    expect(one.status?.activation?.totals).toMatchObject({ emailed: 3, provisioned: 3, expired: 3, passwordSet: 0 });
+    expect(one.chart?.match(/data-chart="funnel"[^>]*data-signed-in="\d+"/)?.[0]).toBe('data-chart="funnel" data-points="3" data-emailed="3" data-password-set="0" data-signed-in="0"');
+    feed.close();
   });
 });
