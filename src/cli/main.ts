@@ -6,6 +6,7 @@ import path from 'node:path';
 import { startHeapTrim } from '../app/heap-trim.js';
 import { isEfsOktaError } from '../core/errors.js';
 import { loadVerbs, type RegisterVerb } from './verbs.js';
+import { terminalLines } from '../core/terminal-text.js';
 
 /**
  * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, loads the
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Thrown by an option parser called from an action, not by commander's own parsing: not shown yet.
     if (err instanceof InvalidArgumentError) {
-      process.stderr.write(`efs-okta: ${err.message}\n`);
+      process.stderr.write(`efs-okta: ${terminalLines(err.message)}\n`);
       return 2;
     }
     if (err instanceof CommanderError) {
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isEfsOktaError(err)) {
-      process.stderr.write(`efs-okta: ${err.message}\n`);
+      process.stderr.write(`efs-okta: ${terminalLines(err.message)}\n`);
       return err.exitCode;
     }
     process.stderr.write(`efs-okta: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

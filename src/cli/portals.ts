@@ -13,6 +13,7 @@ import type { PortalRecord } from '../records/types.js';
 import { openRowSource } from '../source/open.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * `efs-okta portals sync [--dry-run] [--rotate-secret KEY]`: register every portal instance as an
@@ -63,7 +64,7 @@ export async function portalsSync(rt: Runtime, flags: PortalsSyncFlags): Promise
   const credentials = new CredentialsFile(settings.credentialsFile);
   // Fails now, before any app is created, if an existing file cannot be read back and merged.
   credentials.read();
-  const offWarning = rt.emitter.on('warning', (w) => err(`efs-okta: warning: ${w.message}\n`));
+  const offWarning = rt.emitter.on('warning', (w) => err(`efs-okta: warning: ${terminalText(w.message)}\n`));
   const runId = rt.journal.startRun('portals', rt.clock.now());
   try {
     const summary = await syncPortals(

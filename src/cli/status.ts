@@ -4,6 +4,7 @@ import { systemClock } from '../core/clock.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 import { formatDuration, table } from '../report/summary.js';
 import { configFlags, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText, terminalLines } from '../core/terminal-text.js';
 
 /** Human rendering of the status model (the same model `--json` prints and the dashboard shows). */
 export function renderStatus(s: StatusModel): string {
@@ -22,7 +23,7 @@ export function renderStatus(s: StatusModel): string {
     lines.push('', 'needs attention:');
     for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.state} ${f.reason ?? ''}: ${f.count}`);
   }
-  return lines.join('\n');
+  return terminalLines(lines.join('\n'));
 }
 
 export function register(program: Command): void {
@@ -37,7 +38,7 @@ export function register(program: Command): void {
     try {
       const show = (): void => {
         const model = buildStatus(rt.journal, { now: systemClock.now() });
-        const text = o.json ? JSON.stringify(model, null, 2) : renderStatus(model);
+        const text = o.json ? jsonText(model, 2) : renderStatus(model);
         process.stdout.write(o.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}\n` : `${text}\n`);
       };
       show();

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Kind } from '../core/types.js';
 import type { Journal } from '../journal/types.js';
 import { csvLine } from './csv.js';
+import { jsonText } from '../core/terminal-text.js';
 
 export const REPORT_COLUMNS = ['kind', 'key', 'login', 'state', 'reason', 'message', 'okta_id', 'duplicate_of', 'attempts'] as const;
 
@@ -22,7 +23,7 @@ export async function writeRecordsReport(journal: Journal, format: 'csv' | 'json
     if (format === 'csv') await write(csvLine(values));
     else {
       const obj = Object.fromEntries(REPORT_COLUMNS.map((c, i) => [c, values[i] ?? null]));
-      await write(`${n === 0 ? '' : ',\n'}${JSON.stringify(obj)}`);
+      await write(`${n === 0 ? '' : ',\n'}${jsonText(obj)}`);
     }
     n++;
   }
