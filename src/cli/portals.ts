@@ -98,7 +98,7 @@ export function register(program: Command): void {
       .command('sync')
       .description('create or update one OIDC web app per portal, assign the installation groups, write new client secrets to the credentials file')
       .option('--dry-run', 'show what would be done; call nothing in Okta, change nothing')
-      .option('--rotate-secret <portalKey>', 'issue a new client secret for this portal (the old ones are deactivated and deleted)'),
+      .option('--rotate-secret <portalKey>', 'issue a new client secret for this portal (the old ones are deactivated and deleted once the new one is in the credentials file)'),
   ).action(async (o: ConfigOptionValues & { dryRun?: boolean; rotateSecret?: string }) => {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.dryRun, ...(o.dryRun ? {} : { lock: 'portals sync' }) });
     const interrupt = interruptController();

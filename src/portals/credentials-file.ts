@@ -17,6 +17,8 @@ export interface PortalCredentialEntry {
   label: string;
   /** ISO 8601: when Okta issued this secret (as far as we know: when we received it). */
   issuedAt: string;
+  /** Okta's id of this secret (not a secret): a rotation never removes it before its replacement is here. */
+  secretId?: string;
 }
 
 /** Where the phase hands a new secret over; the file below, or a fake in tests. */
@@ -24,6 +26,8 @@ export interface CredentialsSink {
   /** For messages. */
   readonly path: string;
   write(portalKey: string, entry: PortalCredentialEntry): void;
+  /** Okta's id of the secret on file for this portal's app, when the file holds one and knows it. */
+  secretIdOnFile(portalKey: string, appId: string): string | null;
 }
 
 /** The credentials file cannot be read or written (exit 3: the secret must not be lost silently). */
@@ -64,6 +68,12 @@ export class CredentialsFile implements CredentialsSink {
       });
     }
     return parsed as Record<string, PortalCredentialEntry>;
+  }
+
+  secretIdOnFile(portalKey: string, appId: string): string | null {
+    const entries = this.read();
+    const entry = Object.prototype.hasOwnProperty.call(entries, portalKey) ? entries[portalKey] : undefined;
+    return entry && entry.appId === appId && typeof entry.secretId === 'string' ? entry.secretId : null;
   }
 
   write(portalKey: string, entry: PortalCredentialEntry): void {

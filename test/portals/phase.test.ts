@@ -147,7 +147,14 @@ describe('portal phase', () => {
     expect(sim.org.apps.get(appId)?.secrets).toHaveLength(2);
     expect(portals.get('1')?.secretIssuedAt).toBeNull();
 
+    // With the file gone, nothing says which of the two secrets the portal uses: neither is removed.
     rmSync(credentials.path);
+    const unknown = await syncPortals(deps(), [P1], options);
+    expect(unknown.outcomes[0]).toMatchObject({ action: 'failed', reason: 'SECRET_IN_USE_UNKNOWN' });
+    expect(sim.org.apps.get(appId)?.secrets.map((s) => s.status)).toEqual(['ACTIVE', 'ACTIVE']);
+
+    // The operator puts back the entry the portal uses: the other secret (nobody has it) makes room.
+    writeFileSync(credentials.path, JSON.stringify({ '1': good }));
     const resumed = await syncPortals(deps(), [P1], options);
     expect(resumed.outcomes[0]?.changes).toEqual(['secret']);
     const app = sim.org.apps.get(appId);
