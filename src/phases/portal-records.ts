@@ -18,9 +18,19 @@ export async function readPortalRecords(
 /**
  * A key that appears on two rows cannot be told apart in the journal or in the app label, and we
  * cannot know which row is right: the portal becomes invalid (`key.duplicate`), once, naming every
- * line, until the source is fixed. (A row without a key is keyed `(line N)`: never a duplicate.)
+ * line, until the source is fixed. A row without a key is tracked under a made-up name
+ * (`(line N)`), never a duplicate; when a real key reads the same, the made-up one moves to
+ * `(line N)#2`, so every row stays one record.
  */
-export function markDuplicateKeys(records: PortalRecord[]): PortalRecord[] {
+export function markDuplicateKeys(input: PortalRecord[]): PortalRecord[] {
+  const taken = new Set(input.filter((r) => !r.keyMadeUp).map((r) => r.key));
+  const records = input.map((r) => {
+    if (!r.keyMadeUp) return r;
+    let key = r.key;
+    for (let n = 2; taken.has(key); n++) key = `${r.key}#${n}`;
+    taken.add(key);
+    return key === r.key ? r : { ...r, key };
+  });
   const lines = new Map<string, number[]>();
   for (const r of records) lines.set(r.key, [...(lines.get(r.key) ?? []), r.line]);
   const out: PortalRecord[] = [];

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserSourceConfig } from '../../src/config/schema.js';
+import { openJournal } from '../../src/journal/sqlite.js';
+import { readPortalRecords } from '../../src/phases/portal-records.js';
+import { normalizeUser } from '../../src/records/normalize.js';
+import { normalizePortal } from '../../src/records/portal.js';
+import { buildUserRules } from '../../src/records/rules.js';
+import { openRowSource } from '../../src/source/open.js';
+import { scratchBase } from './harness.js';
+
+/**
+ * The source as written is the source as recorded: every row is one record (the names made up for
+ * duplicate and empty keys never take a real key's place), numeric JSON keys keep their exact text,
+ * and a header too wide to read is a file-level error, not rows cut short.
+ */
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(scratchBase(), 'efs-okta-input-fidelity-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const COLUMNS = { key: 'pcode', email: 'u_email', firstName: 'u_firstname', lastName: 'u_name' };
+
+async function journalRecords(name: string, text: string, type: 'csv' | 'jsonl' = 'csv'): Promise<Record<string, string>> {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  const source = { file, type, ...(type === 'csv' ? { delimiter: ';' } : {}), columns: COLUMNS } as UserSourceConfig;
+  const rules = buildUserRules('panelist', source, { federation: { domains: [] }, missingName: 'invalid' });
+  const journal = openJournal(path.join(dir, `${name}.sqlite`), { installation: 'test' });
+  try {
+    const snap = journal.beginSnapshot();
+    snap.markKindRead('panelist');
+    for await (const row of openRowSource('panelists', source, {}).rows()) snap.add(normalizeUser(row, rules));
+    snap.apply(1000);
+    snap.discard();
+    return Object.fromEntries([...journal.all(['panelist'])].map((r) => [r.key, `${r.line}:${r.state}${r.reason ? `:${r.reason}` : ''}`]));
+  } finally {
+    journal.close();
+  }
+}
+
+describe('every row is one record: made-up keys never collide with real ones', () => {
+  it('real keys "P1#line4" and "(line 6)" next to a duplicate P1 on line 4 and an empty key on line 6', async () => {
+    const records = await journalRecords('real-first.csv', [
+      'pcode;u_email;u_firstname;u_name',
+      'P1;a1@example.com;Ann;One',
+      'P1#line4;a2@example.com;Ben;Two',
+      'P1;a3@example.com;Cat;Three',
+      '(line 6);a4@example.com;Dan;Four',
+      ';a5@example.com;Eve;Five',
+      '',
+    ].join('\n'));
+    expect(Object.keys(records)).toHaveLength(5);
+    expect(records['P1']).toBe('2:pending');
+    expect(records['P1#line4']).toBe('3:pending');
+    expect(records['(line 6)']).toBe('5:pending');
+    const others = Object.entries(records).filter(([k]) => !['P1', 'P1#line4', '(line 6)'].includes(k)).map(([, v]) => v).sort();
+    expect(others).toEqual(['4:invalid:key.duplicate', '6:invalid:key.missing']);
+  });
+
+  it('the made-up key comes first and the real one after it: the real key keeps its name and its record', async () => {
+    const records = await journalRecords('made-up-first.csv', [
+      'pcode;u_email;u_firstname;u_name',
+      'P1;a1@example.com;Ann;One',
+      'P1;a2@example.com;Ben;Two',
+      'P1#line3;a3@example.com;Cat;Three',
+      ';a4@example.com;Dan;Four',
+      '(line 5);a5@example.com;Eve;Five',
+      '',
+    ].join('\n'));
+    expect(Object.keys(records)).toHaveLength(5);
+    expect(records['P1#line3']).toBe('4:pending');
+    expect(records['(line 5)']).toBe('6:pending');
+    const others = Object.entries(records).filter(([k]) => !['P1', 'P1#line3', '(line 5)'].includes(k)).map(([, v]) => v).sort();
+    expect(others).toEqual(['3:invalid:key.duplicate', '5:invalid:key.missing']);
+  });
+
+  it('portals: a real key "(line 3)" and an empty key on line 3 are two portals', async () => {
+    const file = path.join(dir, 'portals.csv');
+    writeFileSync(file, 'key;name;url\n(line 3);Panel A;https://a.example.com\n;Panel B;https://b.example.com\n');
+    const columns = { key: 'key', name: 'name', url: 'url' };
+    const records = await readPortalRecords(openRowSource('portals', { file, delimiter: ';', columns } as never, {}), (row) => normalizePortal(row, columns));
+    expect(records).toHaveLength(2);
+    expect(records.map((r) => `${r.line}:${r.classification.state}${r.classification.state === 'pending' ? '' : `:${r.classification.reason}`}`).sort()).toEqual(['2:pending', '3:invalid:key.missing']);
+    expect(new Set(records.map((r) => r.key)).size).toBe(2);
+  });
+});
