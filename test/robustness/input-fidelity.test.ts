@@ -89,3 +89,25 @@ describe('every row is one record: made-up keys never collide with real ones', (
     expect(new Set(records.map((r) => r.key)).size).toBe(2);
   });
 });
+
+describe('JSON Lines: numbers keep their exact text', () => {
+  it('keys 12345678901234567890 and 12345678901234567891 stay two records; 1e2 stays "1e2", 1.50 stays "1.50"', async () => {
+    const records = await journalRecords('numbers.jsonl', [
+      '{"pcode": 12345678901234567890, "u_email": "a1@example.com", "u_firstname": "Ann", "u_name": "One"}',
+      '{"pcode": 12345678901234567891, "u_email": "a2@example.com", "u_firstname": "Ben", "u_name": "Two"}',
+      '{"pcode": 1e2, "u_email": "a3@example.com", "u_firstname": "Cat", "u_name": "Three"}',
+      '{"pcode": 1.50, "u_email": "a4@example.com", "u_firstname": "Dan", "u_name": "Four"}',
+      '{"pcode": "100", "u_email": "a5@example.com", "u_firstname": "Eve", "u_name": "Five"}',
+      '{"pcode": -0, "u_email": "a6@example.com", "u_firstname": "Fay", "u_name": "Six", "nested": {"n": 1E+400, "s": "x\\"1e5"}}',
+      '',
+    ].join('\n'), 'jsonl');
+    expect(records).toEqual({
+      '12345678901234567890': '1:pending',
+      '12345678901234567891': '2:pending',
+      '1e2': '3:pending',
+      '1.50': '4:pending',
+      '100': '5:pending',
+      '-0': '6:pending',
+    });
+  });
+});
