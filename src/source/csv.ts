@@ -75,6 +75,14 @@ export function openCsvSource(options: CsvSourceOptions): RowSource & { readonly
           { context: { file: description, line: rec.line } },
         );
       }
+      if (rec.fieldCount > rec.fields.length) {
+        // Cutting the header would read every row as ragged against a header that is not the file's.
+        throw new SourceError(
+          'SOURCE_HEADER_TOO_WIDE',
+          `${description}: the header line ${rec.line} has ${rec.fieldCount} columns; the reader keeps at most ${rec.fields.length}: is the delimiter right (sources.*.delimiter), or is this a data dump rather than an export of the user table? Export only the columns the config maps`,
+          { context: { file: description, line: rec.line, columns: rec.fieldCount } },
+        );
+      }
       const names = headerNames(rec.fields);
       checkHeader(description, names, rec.line, options.requiredColumns ?? [], info.delimiter);
       info.header = names;

@@ -7,6 +7,7 @@ import { readPortalRecords } from '../../src/phases/portal-records.js';
 import { normalizeUser } from '../../src/records/normalize.js';
 import { normalizePortal } from '../../src/records/portal.js';
 import { buildUserRules } from '../../src/records/rules.js';
+import { SourceError } from '../../src/core/errors.js';
 import { openRowSource } from '../../src/source/open.js';
 import { scratchBase } from './harness.js';
 
@@ -109,5 +110,16 @@ describe('JSON Lines: numbers keep their exact text', () => {
       '100': '5:pending',
       '-0': '6:pending',
     });
+  });
+});
+
+describe('CSV: a header wider than the reader keeps', () => {
+  it('20,004 columns: a file-level error naming the count and the limit, not every row ragged', async () => {
+    const header = ['pcode', 'u_email', 'u_firstname', 'u_name', ...Array.from({ length: 20_000 }, (_, i) => `extra${i}`)];
+    const row = ['P1', 'a@example.com', 'Ann', 'One', ...Array.from({ length: 20_000 }, () => '')];
+    const err = await journalRecords('wide.csv', `${header.join(';')}\n${row.join(';')}\n`).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as SourceError).code).toBe('SOURCE_HEADER_TOO_WIDE');
+    expect((err as SourceError).message).toContain('the header line 1 has 20004 columns; the reader keeps at most 10000');
   });
 });
