@@ -4,6 +4,7 @@ import { openRuntime } from '../app/runtime.js';
 import { openPrivateStream, writePrivateFile } from '../files/private-file.js';
 import { UsageError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
+import { portalJournal } from '../journal/portals.js';
 import { htmlReport } from '../report/html/index.js';
 import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -34,7 +35,7 @@ export function register(program: Command): void {
         const file = openPrivateStream(o.output, 'the report');
         let n: number;
         try {
-          n = await writeRecordsReport(rt.journal, o.format, file.stream);
+          n = await writeRecordsReport(rt.journal, o.format, file.stream, undefined, portalJournal(rt.journal).all());
           file.stream.end();
           await finished(file.stream);
           file.commit();
@@ -44,7 +45,7 @@ export function register(program: Command): void {
         }
         process.stderr.write(`efs-okta: wrote ${n} records to ${terminalText(o.output)}\n`);
       } else {
-        await writeRecordsReport(rt.journal, o.format, process.stdout);
+        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, portalJournal(rt.journal).all());
       }
     } finally {
       rt.close();

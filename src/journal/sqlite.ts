@@ -141,6 +141,12 @@ export class SqliteJournal implements Journal {
     this.lockHeld = false;
   }
 
+  /** True when a process that is still alive holds the lock (a killed run leaves its lock row behind). */
+  lockHolderAlive(now: number = Date.now()): boolean {
+    const holder = this.lockHolder();
+    return holder !== null && isAlive(holder, now);
+  }
+
   lockHolder(): LockHolder | null {
     const row = this.db.prepare('SELECT pid, host, command, started_at AS startedAt, heartbeat FROM lock WHERE id = 1').get() as LockHolder | undefined;
     return row ?? null;
