@@ -9,7 +9,7 @@ import { CredentialsFileError, type CredentialsSink, type PortalCredentialEntry 
 import type { PortalRecord } from '../records/types.js';
 import { ensureGroups } from './groups.js';
 import { createOutcomeUnknown, findAppByExactLabel, issueSecret, locateApp, retireOtherSecrets, soleSecretId } from './portal-app.js';
-import { markDuplicateKeys } from './portal-records.js';
+import { markDuplicateKeys, markUnlabelable } from './portal-records.js';
 import { portalAppInput, settingsDiff, settingsHash, type PortalSettings } from './portal-settings.js';
 
 /**
@@ -82,7 +82,7 @@ interface Ctx {
 
 export async function syncPortals(deps: PortalDeps, input: PortalRecord[], options: PortalSyncOptions): Promise<PortalSyncSummary> {
   const { emitter, clock } = deps;
-  const records = markDuplicateKeys(input);
+  const records = markUnlabelable(markDuplicateKeys(input), options.installation);
   if (options.rotateSecret && !records.some((r) => r.key === options.rotateSecret)) {
     throw new UsageError('PORTAL_UNKNOWN', `--rotate-secret ${options.rotateSecret}: no portal with this key in the source (keys are the sources.portals.columns.key values)`);
   }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { canonicalEncoding } from './encoding.js';
+import { canonicalEncoding, looksUtf16 } from './encoding.js';
 import { readDecodedText } from './file-text.js';
 import type { MappedColumn } from './mapped-columns.js';
 import type { RowProblem, RowSource, SourceRow } from './types.js';
@@ -77,6 +77,9 @@ export function openJsonlSource(options: JsonlSourceOptions): RowSource {
     }
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') return null;
+    if (looksUtf16(text)) {
+      return { line, values: {}, problem: { code: 'row.encoding', message: `line ${line} holds NUL characters (zero bytes between the letters): the file is probably UTF-16 without a byte-order mark; export it as UTF-8 (or set encoding: auto for this source)` } };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

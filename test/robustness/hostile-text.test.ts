@@ -23,10 +23,10 @@ import { cliInProcess } from './in-process.js';
  * `gpj.exe` display as `exe.jpg`) reach no terminal and no report raw: every renderer escapes them.
  */
 const HOSTILE = '\u001b]0;pwned\u0007Eve\u001b[2J\r\nforged: journal and Okta agree\u202Egpj.exe\u0000\u0085\u2066';
-const RAW = [/\u001b/, /\u0007/, /\r/, /\u202E/, /\u0000/, /\u0085/, /\u2066/];
+const RAW = ['\u001b', '\u0007', '\r', '\u202E', '\u0000', '\u0085', '\u2066'];
 
 function expectClean(text: string, where: string): void {
-  for (const re of RAW) expect(re.test(text), `${where} holds ${re.source} raw`).toBe(false);
+  for (const c of RAW) expect(text.includes(c), `${where} holds U+${(c.codePointAt(0) ?? 0).toString(16)} raw`).toBe(false);
   expect(text, where).not.toMatch(/^forged/m);
 }
 

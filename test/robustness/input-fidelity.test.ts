@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserSourceConfig } from '../../src/config/schema.js';
 import { openJournal } from '../../src/journal/sqlite.js';
-import { readPortalRecords } from '../../src/phases/portal-records.js';
+import { markUnlabelable, readPortalRecords } from '../../src/phases/portal-records.js';
 import { normalizeUser } from '../../src/records/normalize.js';
 import { normalizePortal } from '../../src/records/portal.js';
 import { buildUserRules } from '../../src/records/rules.js';
@@ -24,12 +24,14 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The message of each record of the last journalRecords() call, by key. */
+const messages = new Map<string, string>();
 const COLUMNS = { key: 'pcode', email: 'u_email', firstName: 'u_firstname', lastName: 'u_name' };
 
-async function journalRecords(name: string, text: string, type: 'csv' | 'jsonl' = 'csv'): Promise<Record<string, string>> {
+async function journalRecords(name: string, text: string | Buffer, type: 'csv' | 'jsonl' = 'csv', encoding?: string): Promise<Record<string, string>> {
   const file = path.join(dir, name);
   writeFileSync(file, text);
-  const source = { file, type, ...(type === 'csv' ? { delimiter: ';' } : {}), columns: COLUMNS } as UserSourceConfig;
+  const source = { file, type, ...(type === 'csv' ? { delimiter: ';' } : {}), ...(encoding ? { encoding } : {}), columns: COLUMNS } as UserSourceConfig;
   const rules = buildUserRules('panelist', source, { federation: { domains: [] }, missingName: 'invalid' });
   const journal = openJournal(path.join(dir, `${name}.sqlite`), { installation: 'test' });
   try {
@@ -38,6 +40,7 @@ async function journalRecords(name: string, text: string, type: 'csv' | 'jsonl' 
     for await (const row of openRowSource('panelists', source, {}).rows()) snap.add(normalizeUser(row, rules));
     snap.apply(1000);
     snap.discard();
+    for (const r of journal.all(['panelist'])) messages.set(r.key, r.message ?? '');
     return Object.fromEntries([...journal.all(['panelist'])].map((r) => [r.key, `${r.line}:${r.state}${r.reason ? `:${r.reason}` : ''}`]));
   } finally {
     journal.close();
@@ -121,5 +124,63 @@ describe('CSV: a header wider than the reader keeps', () => {
     expect(err).toBeInstanceOf(SourceError);
     expect((err as SourceError).code).toBe('SOURCE_HEADER_TOO_WIDE');
     expect((err as SourceError).message).toContain('the header line 1 has 20004 columns; the reader keeps at most 10000');
+  });
+});
+
+describe('smaller input cases', () => {
+  const header = 'pcode;u_email;u_firstname;u_name';
+
+  it('a U+FFFD the UTF-8 file really holds is not "probably Windows-1252"; a byte that is not UTF-8 still is', async () => {
+    expect(await journalRecords('fffd-only.csv', `${header}\nP1;a1@example.com;Ann\uFFFD;One\n`, 'csv', 'utf-8')).toEqual({ P1: '2:pending' });
+    const text = Buffer.concat([Buffer.from(`${header}\nP1;a1@example.com;Ann;One\nP2;a2@example.com;B`), Buffer.from([0xe9]), Buffer.from('n;Two\n')]);
+    expect(await journalRecords('invalid-byte.csv', text, 'csv', 'utf-8')).toEqual({ P1: '2:pending', P2: '3:invalid:row.encoding' });
+  });
+
+  it('an invisible bidi mark after an email is reported as such, not as an internationalized domain', async () => {
+    const records = await journalRecords('lrm.csv', `${header}\nP1;anna@example.com\u200E;Ann;One\nP2;ben@example.com\u200F;Ben;Two\n`);
+    expect(records).toEqual({ P1: '2:invalid:email.control_characters', P2: '3:invalid:email.control_characters' });
+    expect(messages.get('P1')).toContain('invisible bidi character (U+200E');
+    expect(messages.get('P1')).not.toContain('internationalized');
+  });
+
+  it('UTF-16LE without a byte-order mark: read as such with encoding auto; rows of it in a UTF-8 file get a hint, not key.control_characters', async () => {
+    const body = `${header}\nP1;anna@example.com;Ånna;One\n`;
+    expect(await journalRecords('utf16le-auto.csv', Buffer.from(body, 'utf16le'), 'csv', 'auto')).toEqual({ P1: '2:pending' });
+    const mixed = Buffer.concat([Buffer.from(`${header}\nP1;a1@example.com;Ann;One\n`), Buffer.from('P2;a2@example.com;Ben;Two', 'utf16le'), Buffer.from('\n')]);
+    const records = await journalRecords('utf16le-rows.csv', mixed, 'csv', 'utf-8');
+    const bad = Object.entries(records).find(([k]) => k !== 'P1');
+    expect(bad?.[1]).toBe('3:invalid:row.encoding');
+    expect(messages.get(bad?.[0] ?? '')).toContain('UTF-16 without a byte-order mark');
+  });
+
+  it('names made only of invisible characters (RLM, ALM, Hangul fillers) are empty names', async () => {
+    const records = await journalRecords('invisible-names.csv', [
+      header,
+      'P1;a1@example.com;\u200F;One',
+      'P2;a2@example.com;Ben;\u061C\u200E',
+      'P3;a3@example.com;\u3164;\u115F\u1160',
+      'P4;a4@example.com;\uFFA0 ;Four',
+      'P5;a5@example.com;\u05E9\u05E8\u05D4\u200F;Five',
+      '',
+    ].join('\n'));
+    expect(records).toEqual({
+      P1: '2:invalid:firstName.missing',
+      P2: '3:invalid:lastName.missing',
+      P3: '4:invalid:firstName.missing',
+      P4: '5:invalid:firstName.missing',
+      P5: '6:pending',
+    });
+  });
+
+  it('a portal key too long for the Okta app label (100 characters) makes the portal invalid, not failed on every run', () => {
+    const long = `K${'x'.repeat(110)}`;
+    const ok = 'K1';
+    const records = markUnlabelable([
+      { key: long, line: 2, name: 'Panel', baseUrl: 'https://a.example.com', redirectUris: [], classification: { state: 'pending' } },
+      { key: ok, line: 3, name: 'N'.repeat(120), baseUrl: 'https://b.example.com', redirectUris: [], classification: { state: 'pending' } },
+    ], 'acme');
+    expect(records[0]?.classification).toMatchObject({ state: 'invalid', reason: 'key.too_long' });
+    expect(records[0]?.classification.state === 'invalid' && records[0].classification.message).toContain("would exceed Okta's 100 characters");
+    expect(records[1]?.classification.state).toBe('pending');
   });
 });
