@@ -36,8 +36,3 @@ export function jsonText(value: unknown, space?: number): string {
   return (JSON.stringify(value, null, space) ?? 'null').replace(UNSAFE_IN_JSON, escapeChar);
 }
 
-/** True when `terminalText` would change the value. */
-export function needsEscaping(value: string): boolean {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(value);
-}
