@@ -163,6 +163,16 @@ describe('portal phase', () => {
     expect(credentials.read()['1']?.clientSecret).not.toBe(good?.clientSecret);
   });
 
+  it('a portal key too long for the app label is invalid (key.too_long) before any Okta call, on every run', async () => {
+    const long = portal(`K${'x'.repeat(110)}`, 'Panel', 'https://long.example.com');
+    for (let run = 0; run < 2; run++) {
+      const summary = await syncPortals(deps(), [long], options);
+      expect(summary.outcomes[0]).toMatchObject({ action: 'invalid', reason: 'key.too_long' });
+    }
+    expect(portals.get(long.key)?.state).toBe('invalid');
+    expect(sim.org.apps.size).toBe(0);
+  });
+
   it('registers a portal again when its app was deleted in Okta, with a warning', async () => {
     await syncPortals(deps(), [P1], options);
     const gone = portals.get('1')?.appId ?? '';

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserSourceConfig } from '../../src/config/schema.js';
 import { openJournal } from '../../src/journal/sqlite.js';
+import { portalJournal } from '../../src/journal/portals.js';
+import { planPortals } from '../../src/phases/portal-plan.js';
 import { markUnlabelable, readPortalRecords } from '../../src/phases/portal-records.js';
+import type { PortalRecord } from '../../src/records/types.js';
 import { normalizeUser } from '../../src/records/normalize.js';
 import { normalizePortal } from '../../src/records/portal.js';
 import { buildUserRules } from '../../src/records/rules.js';
@@ -172,15 +175,22 @@ describe('smaller input cases', () => {
     });
   });
 
-  it('a portal key too long for the Okta app label (100 characters) makes the portal invalid, not failed on every run', () => {
+  it('a portal key too long for the Okta app label (100 characters) makes the portal invalid in the plan and the sync, not failed on every run', () => {
     const long = `K${'x'.repeat(110)}`;
-    const ok = 'K1';
-    const records = markUnlabelable([
+    const input: PortalRecord[] = [
       { key: long, line: 2, name: 'Panel', baseUrl: 'https://a.example.com', redirectUris: [], classification: { state: 'pending' } },
-      { key: ok, line: 3, name: 'N'.repeat(120), baseUrl: 'https://b.example.com', redirectUris: [], classification: { state: 'pending' } },
-    ], 'acme');
-    expect(records[0]?.classification).toMatchObject({ state: 'invalid', reason: 'key.too_long' });
-    expect(records[0]?.classification.state === 'invalid' && records[0].classification.message).toContain("would exceed Okta's 100 characters");
-    expect(records[1]?.classification.state).toBe('pending');
+      { key: 'K1', line: 3, name: 'N'.repeat(120), baseUrl: 'https://b.example.com', redirectUris: [], classification: { state: 'pending' } },
+    ];
+    const journal = openJournal(path.join(dir, 'portal-label.sqlite'), { installation: 'acme' });
+    try {
+      const plan = planPortals(portalJournal(journal), input, { installation: 'acme', settings: { callbackPath: '/cb', postLogoutPath: '/', tokenEndpointAuthMethod: 'client_secret_basic' } });
+      expect(plan.map((e) => [e.action, e.reason])).toEqual([['invalid', 'key.too_long'], ['create', null]]);
+      expect(plan[0]?.message).toContain("would exceed Okta's 100 characters");
+      expect(plan[1]?.label?.length).toBeLessThanOrEqual(100);
+    } finally {
+      journal.close();
+    }
+    // The sync classifies through the same function before any Okta call.
+    expect(markUnlabelable(input, 'acme')[0]?.classification).toMatchObject({ state: 'invalid', reason: 'key.too_long' });
   });
 });
