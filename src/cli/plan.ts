@@ -6,6 +6,7 @@ import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
 import { formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText } from '../core/terminal-text.js';
 
 export function register(program: Command): void {
   withConfigOptions(
@@ -22,7 +23,7 @@ export function register(program: Command): void {
       const since = new Date(rt.clock.now() - 365 * 86_400_000).toISOString().slice(0, 19);
       const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta), active: { since, order } });
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
+        process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan }, 2)}\n`);
         return;
       }
       const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];

@@ -1,9 +1,11 @@
-import { createWriteStream, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import type { ActivationRow } from '../journal/activation.js';
+import { openPrivateStream, writePrivateFile } from '../files/private-file.js';
 import { UsageError } from '../core/errors.js';
+import { terminalText } from '../core/terminal-text.js';
+import { portalJournal } from '../journal/portals.js';
 import { htmlReport } from '../report/html/index.js';
 import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -31,19 +33,26 @@ export function register(program: Command): void {
       if (o.format === 'html') {
         const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false, funnel: rt.journal.activation?.funnel(rt.clock.now()) ?? null });
         if (o.output) {
-          writeFileSync(o.output, html, { mode: 0o600 });
-          process.stderr.write(`efs-okta: wrote the HTML report to ${o.output}\n`);
+          writePrivateFile(o.output, html, 'the report');
+          process.stderr.write(`efs-okta: wrote the HTML report to ${terminalText(o.output)}\n`);
         } else {
           process.stdout.write(html);
         }
       } else if (o.output) {
-        const out = createWriteStream(o.output, { mode: 0o600 });
-        const n = await writeRecordsReport(rt.journal, o.format, out, undefined, funnelRows(rt));
-        out.end();
-        await finished(out);
-        process.stderr.write(`efs-okta: wrote ${n} records to ${o.output}\n`);
+        const file = openPrivateStream(o.output, 'the report');
+        let n: number;
+        try {
+          n = await writeRecordsReport(rt.journal, o.format, file.stream, undefined, portalJournal(rt.journal).all(), funnelRows(rt));
+          file.stream.end();
+          await finished(file.stream);
+          file.commit();
+        } catch (err) {
+          file.abort();
+          throw err;
+        }
+        process.stderr.write(`efs-okta: wrote ${n} records to ${terminalText(o.output)}\n`);
       } else {
-        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, funnelRows(rt));
+        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, portalJournal(rt.journal).all(), funnelRows(rt));
       }
     } finally {
       rt.close();

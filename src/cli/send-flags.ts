@@ -6,7 +6,7 @@ import type { UserKind, UserState } from '../core/types.js';
 import type { Journal } from '../journal/types.js';
 import { describeUnmatched, matchList, parseListText, type ListMatch } from '../phases/selection.js';
 import { confirmSending, describeSendPlan, type SendPlan } from '../phases/send-guard.js';
-import { show } from '../records/text.js';
+import { jsonText, terminalText } from '../core/terminal-text.js';
 
 /** The flags `users activate` and `users reactivate` share: who, when, and the confirmation. */
 export interface SendFlags {
@@ -30,7 +30,7 @@ function readList(flag: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError('LIST_FILE', `${flag} ${file}: ${(err as Error).message}`, { cause: err });
+    throw new UsageError('LIST_FILE', `${flag} ${terminalText(file)}: ${terminalText((err as Error).message)}`, { cause: err });
   }
 }
 
@@ -50,14 +50,14 @@ export function selectFromLists(journal: Journal, flags: SendFlags, kinds: UserK
     if (!file) return null;
     const m = matchList(journal, parseListText(readList(flag, file)), kinds, sendable);
     if (m.unmatched.length) {
-      problems.push(`${flag} ${file}: ${m.unmatched.length} line(s) match nobody this command could send to:\n${describeUnmatched(file, m.unmatched.map((u) => ({ ...u, value: show(u.value), detail: u.detail })))}`);
+      problems.push(`${flag} ${terminalText(file)}: ${m.unmatched.length} line(s) match nobody this command could send to:\n${describeUnmatched(terminalText(file), m.unmatched.map((u) => ({ ...u, value: jsonText(u.value), detail: terminalText(u.detail) })))}`);
     }
     return m;
   };
   const only = use('--only', flags.only);
   // --exclude names users to leave alone: any record counts, whatever its state.
   const exclude = flags.exclude ? matchList(journal, parseListText(readList('--exclude', flags.exclude)), kinds, 'any') : null;
-  if (exclude?.unmatched.length) problems.push(`--exclude ${flags.exclude}: ${exclude.unmatched.length} line(s) match no record:\n${describeUnmatched(flags.exclude as string, exclude.unmatched.map((u) => ({ ...u, value: show(u.value) })))}`);
+  if (exclude?.unmatched.length) problems.push(`--exclude ${terminalText(flags.exclude)}: ${exclude.unmatched.length} line(s) match no record:\n${describeUnmatched(terminalText(flags.exclude), exclude.unmatched.map((u) => ({ ...u, value: jsonText(u.value), detail: terminalText(u.detail) })))}`);
   if (only) result.only = only.ids;
   if (exclude) result.exclude = exclude.ids;
   if (problems.length) {

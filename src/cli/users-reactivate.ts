@@ -6,8 +6,9 @@ import { InterruptedError, JournalError, UsageError } from '../core/errors.js';
 import type { UserKind } from '../core/types.js';
 import type { SqliteActivationLog } from '../journal/activation.js';
 import { campaignStart, dueRows, remindUsers, type ReminderOptions } from '../phases/reminders.js';
-import { parseStartAt, waitUntil } from '../phases/send-guard.js';
 import { renderFunnel } from '../report/funnel-text.js';
+import { terminalText } from '../core/terminal-text.js';
+import { describeSendPlan, parseStartAt, waitUntil } from '../phases/send-guard.js';
 import { LinksFile } from '../report/links-file.js';
 import { attachProgress } from '../report/progress.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -82,7 +83,7 @@ export function registerReactivate(users: Command): void {
       const plan = { what: 'reminder' as const, count: due, byKind, sendEmail: o.email, perHour: o.perHour, startAt };
       if (o.dryRun) {
         process.stdout.write(`dry run: ${due} user(s) due for a reminder${capped ? `; ${capped} more reached the cap of ${options.cap} reminders` : ''}\n`);
-        process.stdout.write(`a run ${(await import('../phases/send-guard.js')).describeSendPlan(plan, rt.clock.now())}\n`);
+        process.stdout.write(`a run ${describeSendPlan(plan, rt.clock.now())}\n`);
         return;
       }
       await guardSending(plan, rt.clock.now(), { yes: o.yes, confirmAbove: cfg.confirmAbove });
@@ -101,7 +102,7 @@ export function registerReactivate(users: Command): void {
       const { interrupted, ...counts } = s;
       rt.journal.finishRun(runId, interrupted ? 'interrupted' : 'done', { ...counts, interrupted: interrupted ? 1 : 0 }, rt.clock.now());
       process.stdout.write(`\nreminded ${s.reminded}${s.resumedSent ? ` (+${s.resumedSent} sent by the interrupted run)` : ''}; set a password meanwhile ${s.passwordSet}; no longer waiting ${s.notProvisioned}; at the cap of ${options.cap} ${s.capped}${s.unconfirmed ? `; unconfirmed ${s.unconfirmed} (run again: the System Log settles them)` : ''}\n`);
-      if (file && file.count > 0) process.stdout.write(`new activation links: ${file.file} (readable only by you; hand them over securely, then delete the file)\n`);
+      if (file && file.count > 0) process.stdout.write(`new activation links: ${terminalText(file.file)} (readable only by you; hand them over securely, then delete the file)\n`);
       process.stdout.write(`\n${renderFunnel(activationOf(rt).funnel(rt.clock.now()), rt.clock.now())}\n`);
       if (interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue (nobody is reminded twice)');
       process.exitCode = s.unconfirmed > 0 ? 1 : 0;
