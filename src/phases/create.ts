@@ -63,8 +63,10 @@ const PAGE = 500;
 /** Pending work first (while the create budget lasts), then the profile updates of changed users. */
 async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boolean, pendingPage?: CreateOptions['pendingPage']): AsyncGenerator<JournalRow> {
   if (pendingPage) {
-    // Records a killed run left `creating` are resolved first; then the pending ones by last login.
-    for await (const row of workItemsOf(journal, kinds, budgetLeft, [['creating'], false])) yield row;
+    // Records a killed run left `creating` are resolved first, then what earlier runs left failed or
+    // in conflict (before the pending pass: a record that fails in this run is not retried in it);
+    // then the pending ones by last login.
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [['creating', 'failed', 'conflict'], false])) yield row;
     // Kind by kind (admins first, as in key order), each by last login.
     for (const kind of [...new Set(kinds)].sort() as UserKind[]) {
       let after: LastLoginCursor | null = null;
@@ -74,7 +76,7 @@ async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boo
         after = { lastLogin: last.lastLogin ?? '', kind: last.kind, key: last.key };
       }
     }
-    for await (const row of workItemsOf(journal, kinds, budgetLeft, [['failed', 'conflict'], false], [UPDATE_STATES, true])) yield row;
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [UPDATE_STATES, true])) yield row;
     return;
   }
   yield* workItemsOf(journal, kinds, budgetLeft, [WORK_STATES, false], [UPDATE_STATES, true]);

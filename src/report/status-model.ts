@@ -208,7 +208,8 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
     failures: sortReasons(failures, NEEDS_ACTION_ORDER),
     skipped: sortReasons(skipped, ['skipped', 'duplicate', 'removed']),
     series,
-    activation: options.funnel ?? null,
+    // Null until a link has been sent: a journal before phase 2 has no funnel to show.
+    activation: options.funnel && options.funnel.totals.emailed > 0 ? options.funnel : null,
   };
 }
 
