@@ -37,6 +37,8 @@ export function funnelChart(f: FunnelData, options: { width?: number; height?: n
   }
   LINES.forEach(([key, name, color], i) => {
     if (pts.length) out.push(`<polyline class="line-${key}" points="${pts.map((p, j) => `${r1(x(j))},${r1(y(p[key]))}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    // A dot per day (a single day would draw no line at all), each with its count.
+    if (pts.length <= 62) for (const [j, p] of pts.entries()) out.push(`<circle cx="${r1(x(j))}" cy="${r1(y(p[key]))}" r="3" fill="${color}"><title>${esc(`${new Date(p.t).toISOString().slice(0, 10)}: ${num(p[key])} ${name}`)}</title></circle>`);
     out.push(`<text x="${m.left + i * 130}" y="14" fill="${color}">━ ${esc(name)}</text>`);
   });
   const every = Math.max(1, Math.ceil(pts.length / 6));
