@@ -197,6 +197,10 @@ export class SqliteJournal implements Journal {
     opt('synced_hash', 'syncedHash', change.syncedHash);
     opt('dirty', 'dirty', change.dirty === undefined ? undefined : change.dirty ? 1 : 0);
     opt('last_error', 'lastError', change.lastError);
+    opt('ownership', 'ownership', change.ownership);
+    opt('activation', 'activation', change.activation);
+    // The proof of a lost create compares Okta's creation time with the moment we marked it.
+    if (change.state === 'creating') sets.push('create_marked_at = @now');
     if (change.clearPasswordHash) sets.push('password_hash = NULL');
     if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
     const info = this.prepared(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);
