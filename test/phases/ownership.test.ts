@@ -127,6 +127,26 @@ describe('ownership (phases/create, rollback): a user is ours only by our own cr
     }
   });
 
+  it('a create that Okta carried out but that ended failed is proven ours on a run hours later (the first creating mark counts)', async () => {
+    inst = await editableInstallation();
+    await inst.create({ limit: 3 });
+    const rt = await inst.open();
+    try {
+      const row = [...rt.journal.all(['panelist'])].find((r) => r.state === 'pending')!;
+      const hour = 60 * 60_000;
+      rt.journal.setState('panelist', row.key, { state: 'creating', syncedHash: row.sourceHash }, Date.now() - 2 * hour);
+      const made = await rt.okta!.createUser({ profile: profileOf(row), passwordHash: null, groupIds: [rt.journal.group('panelist')!.oktaId] });
+      if (made.outcome !== 'created') throw new Error(made.outcome);
+      inst.sim.org.users.get(made.user.id)!.created = Date.now() - hour;
+      rt.journal.setState('panelist', row.key, { state: 'failed', reason: 'okta.HTTP_500', lastError: 'HTTP_500' }, Date.now() - hour);
+      const summary = await inst.create({ rt });
+      expect(summary).toMatchObject({ adopted: 1, failed: 0 });
+      expect(rt.journal.get('panelist', row.key)).toMatchObject({ state: 'staged', ours: true, ownership: 'recovered', oktaId: made.user.id });
+    } finally {
+      rt.close();
+    }
+  });
+
   it('a header-only export with deactivateRemoved stops before any deactivation (mass-change guard); confirmed, it deactivates; when the rows come back, plan says reactivate and users activate brings them back', async () => {
     inst = await editableInstallation();
     await inst.create();
