@@ -30,7 +30,6 @@ async function editableInstallation(extra = ''): Promise<TestInstallation> {
 /** An active panelist row of the (copied) export with a plain ASCII email: [key, email]. */
 function plainPanelist(dir: string, skip = 0): [string, string] {
   const rows = readFileSync(path.join(dir, 'panelists.csv'), 'utf8').split('\n').slice(1).map((l) => l.split(';'));
-  // eslint-disable-next-line no-control-regex
   const fit = rows.filter((c) => c[6] === 'active' && /^[a-z0-9.]+@[a-z0-9.-]+$/.test(c[1] ?? ''));
   const row = fit[skip] as string[];
   return [row[0] as string, row[1] as string];
