@@ -58,7 +58,7 @@ export function registerCreate(users: Command): void {
           maxDeactivateShare: rt.config.safety.maxDeactivateShare, confirmed: o.yes ?? false, adoptGroups: o.adoptGroups ?? false, signal: interrupt.signal },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
-      process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, taken over ${summary.inherited}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, deactivated ${summary.deactivated}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);
+      process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, deactivated ${summary.deactivated}, taken over by a new key ${summary.inherited}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: in-flight calls were recorded; run the same command again to continue');
       process.exitCode = exitCodeFor(rt.journal, kinds);
     } finally {
