@@ -51,6 +51,8 @@ export function registerCreate(users: Command): void {
       snapshot.discard();
       const toDo = counts.filter((c) => kinds.includes(c.kind)).reduce((n, c) => n + c.create + c.retry + c.conflict + c.update, 0);
       process.stderr.write(`efs-okta: ${toDo} users to create or update (${kinds.join(', ')})\n`);
+      const back = counts.filter((c) => kinds.includes(c.kind)).reduce((n, c) => n + c.reactivate, 0);
+      if (back > 0) process.stderr.write(`efs-okta: ${back} users whose Okta user was deactivated are back in the source: "efs-okta users activate" reactivates them\n`);
       const started = rt.clock.now();
       const summary = await createUsers(
         { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },

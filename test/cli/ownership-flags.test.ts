@@ -35,7 +35,13 @@ describe('cli users create: the mass-change guard and --adopt-groups', () => {
     writeFileSync(panelists, full);
     const plan = await runCli(inst, ['plan']);
     expect(plan.stdout).toMatch(new RegExp(`panelist\\s+back in source, deactivated: reactivate \\(users activate\\)\\s+${gone}`));
-  });
+    const rerun = await runCli(inst, ['users', 'create']);
+    expect(rerun.stderr).toMatch(new RegExp(`${gone} users whose Okta user was deactivated are back in the source: "efs-okta users activate" reactivates them`));
+    const activate = await runCli(inst, ['users', 'activate', '--kind', 'panelists']);
+    expect(activate.code, activate.stderr).toBe(0);
+    expect(activate.stdout).toMatch(new RegExp(`reactivated ${gone}`));
+    expect(deprovisioned(inst)).toBe(0);
+  }, 90_000);
 
   it('a group with the installation name made by someone else stops users create (exit 2) until --adopt-groups', async () => {
     inst = await testInstallation();
