@@ -9,6 +9,7 @@ import { activateUsers, type ActivateOptions } from '../phases/activate.js';
 import { selectedRows, type ActivationOrder } from '../phases/activate-order.js';
 import { describeSendPlan, parseStartAt, waitUntil } from '../phases/send-guard.js';
 import { LinksFile } from '../report/links-file.js';
+import { terminalText } from '../core/terminal-text.js';
 import { attachProgress } from '../report/progress.js';
 import { stateSummary } from '../report/summary.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -60,14 +61,14 @@ export function registerActivate(users: Command): void {
     let dashboard: Awaited<ReturnType<typeof startRunDashboard>> = null;
     try {
       const order = o.order ?? defaultOrder(rt, kinds);
-      const selection = selectFromLists(rt.journal, o, kinds, ['staged', 'activating']);
+      const selection = selectFromLists(rt.journal, o, kinds, ['staged', 'activating', 'deactivated']);
       const rows = selectedRows({ order, ...selection, pageByLastLogin: (k, after, limit) => pageByLastLogin(rt.journal.db, k, 'staged', after, limit) });
       const byKind = await countSelected(rt, kinds, rows, o.max);
       const count = Object.values(byKind).reduce((a, b) => a + b, 0);
       const startAt = o.startAt ? parseStartAt(o.startAt, rt.clock.now()) : rt.clock.now();
       const plan = { what: 'activation' as const, count, byKind, sendEmail: o.email, perHour: o.perHour, startAt };
       if (o.dryRun) {
-        const staged = rt.journal.countByState(kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0);
+        const staged = rt.journal.countByState(kinds).filter((c) => c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === 'reactivation.pending')).reduce((n, c) => n + c.count, 0);
         const hours = o.perHour ? count / o.perHour : null;
         process.stdout.write(`dry run: would activate ${count} of ${staged} staged users${o.only ? ` (those of ${o.only})` : ''}${o.email ? ', each receiving an activation email' : ', writing activation links to a file'}${hours !== null ? `, over about ${hours.toFixed(1)} h` : ''} (order: ${order})\n`);
         process.stdout.write(`a run ${describeSendPlan(plan, rt.clock.now())}\n`);
@@ -95,8 +96,8 @@ export function registerActivate(users: Command): void {
         },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
-      process.stdout.write(`\nactivated ${summary.activated} (${summary.emailed} emailed, ${summary.links} links), already active ${summary.alreadyActive}, failed ${summary.failed}\n`);
-      if (file && file.count > 0) process.stdout.write(`activation links: ${file.file} (readable only by you; hand them over securely, then delete the file)\n`);
+      process.stdout.write(`\nactivated ${summary.activated} (${summary.emailed} emailed, ${summary.links} links), new links for lost ones ${summary.reissued}, reactivated ${summary.reactivated}, already active ${summary.alreadyActive}, failed ${summary.failed}\n`);
+      if (file && file.count > 0) process.stdout.write(`activation links: ${terminalText(file.file)} (readable only by you; hand them over securely, then delete the file)\n`);
       process.stdout.write(`\n${stateSummary(rt.journal, kinds)}\n`);
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue');
       process.exitCode = summary.failed > 0 ? 1 : 0;

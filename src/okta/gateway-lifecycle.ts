@@ -1,12 +1,9 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { hasCode, unexpected } from './okta-errors.js';
-import type { ReactivateResult } from './types.js';
+import { unexpected } from './okta-errors.js';
 
 /**
- * Reminders for users who never followed their activation link.
- *
- * Reactivate: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser
- * (PROVISIONED or RECOVERY only; `sendEmail` defaults to false, so it is always sent explicitly).
+ * Reminders for users who never followed their activation link (the reactivate call itself is in
+ * gateway-users.ts).
  *
  * Okta leaves the user PROVISIONED, so the user cannot tell whether a reactivation went out. The
  * System Log does: every reactivation writes a `user.lifecycle.reactivate` event whose target is
@@ -19,25 +16,6 @@ type Loose = Record<string, unknown>;
 export const REACTIVATE_EVENT = 'user.lifecycle.reactivate';
 
 export function lifecycleOps(client: Client, now: () => number) {
-  async function reactivateUser(userId: string, sendEmail: boolean): Promise<ReactivateResult> {
-    try {
-      const token = (await client.userApi.reactivateUser({ userId, sendEmail })) as unknown as Loose | undefined;
-      const url = token?.activationUrl;
-      return { outcome: 'reactivated', activationUrl: typeof url === 'string' ? url : null };
-    } catch (err) {
-      if (hasCode(err, 'E0000038') || hasCode(err, 'E0000016')) {
-        let status = 'UNKNOWN';
-        try {
-          status = String(((await client.userApi.getUser({ userId })) as unknown as Loose).status ?? 'UNKNOWN');
-        } catch {
-          status = 'DELETED';
-        }
-        return { outcome: 'wrong_status', status };
-      }
-      throw unexpected(err, 'sending a user a new activation link');
-    }
-  }
-
   async function reactivatedSince(userId: string, sinceMs: number): Promise<boolean> {
     try {
       const filter = `eventType eq "${REACTIVATE_EVENT}" and target.id eq "${userId.replace(/["\\]/g, '')}"`;
@@ -53,5 +31,5 @@ export function lifecycleOps(client: Client, now: () => number) {
     }
   }
 
-  return { reactivateUser, reactivatedSince };
+  return { reactivatedSince };
 }

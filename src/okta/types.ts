@@ -22,6 +22,8 @@ export interface OktaUser {
   id: string;
   status: OktaUserStatus;
   profile: OktaUserProfile;
+  /** Okta's `created` (epoch ms), when the answer had it: the proof of a lost create compares it. */
+  created?: number | null;
   /** ISO times Okta keeps on the user (null when never): activation funnel readings. */
   activated?: string | null;
   lastLogin?: string | null;
@@ -32,6 +34,8 @@ export interface OktaGroup {
   id: string;
   name: string;
   description: string | null;
+  /** Okta's `created` (epoch ms), when the answer had it. */
+  created?: number | null;
 }
 
 export type CreateUserResult =
@@ -44,10 +48,6 @@ export type CreateUserResult =
 export type ActivateResult =
   | { outcome: 'activated'; activationUrl: string | null }
   | { outcome: 'already_active' }
-  | { outcome: 'wrong_status'; status: string };
-
-export type ReactivateResult =
-  | { outcome: 'reactivated'; activationUrl: string | null }
   | { outcome: 'wrong_status'; status: string };
 
 export interface OidcAppInput {
@@ -91,8 +91,8 @@ export interface OktaGateway {
   createUser(input: { profile: OktaUserProfile; passwordHash: PasswordHash | null; groupIds: string[] }): Promise<CreateUserResult>;
   updateUserProfile(userId: string, profile: Partial<OktaUserProfile>): Promise<OktaUser>;
   activateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
-  /** A new activation link for a PROVISIONED (or RECOVERY) user; E0000038 otherwise. */
-  reactivateUser(userId: string, sendEmail: boolean): Promise<ReactivateResult>;
+  /** POST /lifecycle/reactivate: a new activation link (or email) for a PROVISIONED or RECOVERY user. */
+  reactivateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
   /** Okta's System Log: did a reactivation of this user happen since `sinceMs`? */
   reactivatedSince(userId: string, sinceMs: number): Promise<boolean>;
   deactivateUser(userId: string): Promise<void>;

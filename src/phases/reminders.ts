@@ -165,8 +165,9 @@ export async function remindUsers(
     activation.markReminding(kind, row.key, clock.now(), options.runId);
     try {
       const result = await okta.reactivateUser(oktaId, options.sendEmail);
-      if (result.outcome === 'wrong_status') {
-        settle(row, result.status);
+      if (result.outcome !== 'activated') {
+        // Okta refused (E0000038): the user is no longer PROVISIONED, and nothing was sent.
+        settle(row, result.outcome === 'wrong_status' ? result.status : 'ACTIVE');
         return;
       }
       activation.linkSent(kind, row.key, { at: clock.now(), wave: options.runId, lifetimeMs: options.lifetimeMs, byEmail: options.sendEmail, reminder: true });
