@@ -71,7 +71,8 @@ export function selectFromLists(journal: Journal, flags: SendFlags, kinds: UserK
 /** Prints what will be sent and asks for the confirmation the count needs. */
 export async function guardSending(plan: SendPlan, now: number, o: { yes?: boolean; confirmAbove: number }): Promise<void> {
   process.stdout.write(`${describeSendPlan(plan, now)}\n`);
-  await confirmSending(plan.count, {
+  // Links written to a file (--no-email) reach nobody's mailbox: only emails need the confirmation.
+  await confirmSending(plan.sendEmail ? plan.count : 0, {
     yes: o.yes ?? false,
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
     confirmAbove: o.confirmAbove,
