@@ -20,7 +20,8 @@ export function register(program: Command): void {
     try {
       await preflightSources(rt.config, USER_SOURCES);
       const order = rt.config.sources.panelists?.columns.lastLogin ? 'last-login' as const : 'key' as const;
-      const since = new Date(rt.clock.now() - 365 * 86_400_000).toISOString().slice(0, 19);
+      // By day: the same plan all day long (and the same for two sources read a second apart).
+      const since = `${new Date(rt.clock.now() - 365 * 86_400_000).toISOString().slice(0, 10)}T00:00:00`;
       const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta), active: { since, order } });
       if (o.json) {
         process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan }, 2)}\n`);
