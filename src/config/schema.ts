@@ -22,6 +22,7 @@ export const hashMappingSchema = z.strictObject({
   valueColumn: z.string().min(1),
   saltColumn: z.string().min(1).optional(),
   saltOrder: z.enum(['PREFIX', 'POSTFIX']).optional(),
+  saltEncoding: z.enum(['text', 'base64', 'hex']).optional(),
   workFactor: z.number().int().min(1).max(20).optional(),
   iterationCount: z.number().int().min(4096).optional(),
   keySize: z.number().int().positive().optional(),
@@ -108,6 +109,11 @@ export const configSchema = z.strictObject({
   }).default({}),
   database: databaseSchema.optional(),
   federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
+  // Bare language → Okta locale (language_COUNTRY); merged over records/locale.ts DEFAULT_LOCALES.
+  locales: z.record(
+    z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z]{2})?$/, 'a language code as the source writes it: de, en, de-CH'),
+    z.string().regex(/^[a-z]{2}_[A-Z]{2}$/, "Okta's locale form: ISO 639-1 language, underscore, ISO 3166-1 country (de_DE, en_US)"),
+  ).default({}),
   missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),
   onExisting: z.enum(['report', 'link']).default('report'),
   groups: z

@@ -11,7 +11,10 @@ export interface OktaUserProfile {
   email: string;
   firstName: string | null;
   lastName: string | null;
+  /** ll_CC (ISO 639-1 _ ISO 3166-1). */
   locale?: string | null;
+  /** RFC 7231 language tag. */
+  preferredLanguage?: string | null;
   [key: string]: unknown;
 }
 
