@@ -109,7 +109,7 @@ export async function activateUsers(
     emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
   };
   const done = (row: JournalRow, email: boolean): void => {
-    setState(row, 'active', { lastError: null, reason: row.reason === 'password.imported' ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
+    setState(row, 'active', { lastError: null, reason: row.passwordImported ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
     emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
   };
 
@@ -147,12 +147,13 @@ export async function activateUsers(
       }
       if (options.signal?.aborted) return;
       // Users with an imported password hash already have a password: no activation email.
-      const sendEmail = options.sendEmail && row.reason !== 'password.imported';
+      // The journal's own field, not the reason (which failures and resyncs overwrite).
+      const sendEmail = options.sendEmail && !row.passwordImported;
       setState(row, 'activating');
       const result = await okta.activateUser(oktaId, sendEmail);
       if (result.outcome === 'activated') {
         // A user with an imported password signs in with it: no link to hand over.
-        if (!sendEmail && result.activationUrl && options.onLink && row.reason !== 'password.imported') {
+        if (!sendEmail && result.activationUrl && options.onLink && !row.passwordImported) {
           options.onLink(row, result.activationUrl);
           summary.links++;
         }
