@@ -27,6 +27,10 @@ export const hashMappingSchema = z.strictObject({
   iterationCount: z.number().int().min(4096).optional(),
   keySize: z.number().int().positive().optional(),
   digestAlgorithm: z.enum(['SHA256_HMAC', 'SHA512_HMAC']).optional(),
+}).refine((h) => h.algorithm === 'BCRYPT' || h.saltColumn === undefined || h.saltEncoding !== undefined, {
+  // Okta wants base64 salt bytes; a text salt sent as it stands verifies no password, silently.
+  message: 'saltColumn needs saltEncoding: text (the salt as the application stored it, e.g. PHP), base64 or hex',
+  path: ['saltEncoding'],
 });
 
 export const userSourceSchema = z.strictObject({

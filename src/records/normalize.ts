@@ -65,7 +65,11 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
   if ('failure' in language) check(language.failure);
   let passwordHash: PasswordHash | null = null;
   if (rules.passwordHash) {
-    const read = readPasswordHash(rules.passwordHash, get(rules.passwordHash.valueColumn), get(rules.passwordHash.saltColumn));
+    const h = rules.passwordHash;
+    // A text salt is hashed byte for byte: only an empty cell means "none", nothing is trimmed.
+    const rawSalt = h.saltColumn === undefined ? null : row.values[h.saltColumn];
+    const salt = h.saltEncoding === 'text' ? (typeof rawSalt === 'string' && rawSalt !== '' ? rawSalt : null) : get(h.saltColumn);
+    const read = readPasswordHash(h, get(h.valueColumn), salt);
     if ('failure' in read) check(read.failure);
     else passwordHash = read.hash;
   }

@@ -10,9 +10,10 @@ import { iso } from './org.js';
 export const DEFAULT_USER_TYPE_ID = 'oty1simdefaultusrtyp';
 
 export function userJson(u: UserRec, base: string): Record<string, unknown> {
-  const credentials: Record<string, unknown> = {
-    provider: u.credential === 'provider' ? { type: u.providerType, name: u.providerType } : { type: 'OKTA', name: 'OKTA' },
-  };
+  // A user whose password was imported as a hash has provider IMPORT until first sign-in
+  // (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/, AuthenticationProviderType).
+  const provider = u.credential === 'provider' ? u.providerType : u.credential === 'hash' ? 'IMPORT' : 'OKTA';
+  const credentials: Record<string, unknown> = { provider: { type: provider, name: provider } };
   if (u.credential === 'password' || u.credential === 'hash' || u.credential === 'hook') credentials.password = {};
   return {
     id: u.id,

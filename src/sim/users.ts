@@ -115,6 +115,7 @@ export function createUser(org: Org, body: CreateUserBody, opts: { activate: boo
     credential: cred.kind,
     providerType: cred.providerType,
     created: now,
+    importedHash: cred.kind === 'hash' ? (body.credentials?.password?.hash as Record<string, unknown>) : null,
   });
   for (const gid of groupIds) {
     const g = org.groups.get(gid);
@@ -150,6 +151,7 @@ export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: 
   u.extra = splitProfile(next).extra;
   if (pw?.hash !== undefined || pw?.value !== undefined) {
     u.credential = pw.hash !== undefined ? 'hash' : 'password';
+    u.importedHash = pw.hash !== undefined ? (pw.hash as Record<string, unknown>) : null;
     u.passwordChanged = now;
   }
   u.lastUpdated = now;

@@ -1,7 +1,9 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
+import bcrypt from 'bcryptjs';
+import { createHash, pbkdf2Sync } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import type { Simulator } from '../../src/sim/index.js';
-import { causes, oktaError, profile, withSharedSim } from './helpers.js';
+import { causes, inspect, oktaError, profile, withSharedSim } from './helpers.js';
 
 /** Rules of the real Okta the simulator follows (each cited where the simulator enforces it). */
 let sim: Simulator;
@@ -39,5 +41,41 @@ describe('sim users: locale and preferredLanguage', () => {
     expect(u.profile?.preferredLanguage).toBe('de-CH');
     const e = await oktaError(okta.userApi.updateUser({ userId: u.id as string, user: { profile: { locale: 'de' } } }));
     expect(e.errorCode).toBe('E0000001');
+  });
+});
+
+describe('sim users: imported password hashes (POST /__sim/verify-password)', () => {
+  const PASSWORD = 'Correct horse 42';
+  const salt = Buffer.from('s4lt!', 'utf8');
+  const digest = (alg: string, order: 'PREFIX' | 'POSTFIX'): string =>
+    createHash(alg).update(order === 'PREFIX' ? Buffer.concat([salt, Buffer.from(PASSWORD)]) : Buffer.concat([Buffer.from(PASSWORD), salt])).digest('base64');
+  const crypt = bcrypt.hashSync(PASSWORD, 4);
+  const hashes: [string, Record<string, unknown>][] = [
+    ['BCRYPT', { algorithm: 'BCRYPT', workFactor: 4, salt: crypt.slice(7, 29), value: crypt.slice(29) }],
+    ['MD5 PREFIX', { algorithm: 'MD5', salt: salt.toString('base64'), saltOrder: 'PREFIX', value: digest('md5', 'PREFIX') }],
+    ['SHA-1 POSTFIX', { algorithm: 'SHA-1', salt: salt.toString('base64'), saltOrder: 'POSTFIX', value: digest('sha1', 'POSTFIX') }],
+    ['SHA-256 PREFIX', { algorithm: 'SHA-256', salt: salt.toString('base64'), saltOrder: 'PREFIX', value: digest('sha256', 'PREFIX') }],
+    ['SHA-512 POSTFIX', { algorithm: 'SHA-512', salt: salt.toString('base64'), saltOrder: 'POSTFIX', value: digest('sha512', 'POSTFIX') }],
+    ['PBKDF2 SHA256_HMAC', { algorithm: 'PBKDF2', salt: salt.toString('base64'), iterationCount: 4096, keySize: 32, digestAlgorithm: 'SHA256_HMAC', value: pbkdf2Sync(PASSWORD, salt, 4096, 32, 'sha256').toString('base64') }],
+    ['PBKDF2 SHA512_HMAC', { algorithm: 'PBKDF2', salt: salt.toString('base64'), iterationCount: 4096, keySize: 64, digestAlgorithm: 'SHA512_HMAC', value: pbkdf2Sync(PASSWORD, salt, 4096, 64, 'sha512').toString('base64') }],
+  ];
+
+  test.each(hashes)('%s: the known password verifies, another does not; provider IMPORT', async (_name, hash) => {
+    const u = await create('hashed@example.com', {}, { credentials: { password: { hash } } });
+    expect(u.credentials?.provider?.type).toBe('IMPORT');
+    expect(await inspect(sim, 'verify-password', { login: 'hashed@example.com', password: PASSWORD })).toMatchObject({ imported: true, verified: true });
+    expect(await inspect(sim, 'verify-password', { login: 'hashed@example.com', password: `${PASSWORD}!` })).toMatchObject({ verified: false });
+  });
+
+  test('a text salt sent as it stands (not base64 of its bytes) verifies nothing', async () => {
+    const [, good] = hashes[3] as [string, Record<string, unknown>];
+    await create('textsalt@example.com', {}, { credentials: { password: { hash: { ...good, salt: 's4lt' } } } });
+    expect(await inspect(sim, 'verify-password', { login: 'textsalt@example.com', password: PASSWORD })).toMatchObject({ imported: true, verified: false });
+  });
+
+  test('PBKDF2 with SHA1_HMAC is refused (only SHA256_HMAC and SHA512_HMAC exist)', async () => {
+    const [, pbkdf2] = hashes[5] as [string, Record<string, unknown>];
+    const e = await oktaError(create('sha1@example.com', {}, { credentials: { password: { hash: { ...pbkdf2, digestAlgorithm: 'SHA1_HMAC' } } } }));
+    expect(causes(e).join(' ')).toMatch(/digestAlgorithm/);
   });
 });
