@@ -6,8 +6,9 @@ import { ConfigError } from '../core/errors.js';
  * - users:    GET/POST /api/v1/users (list, filter, search and create share one bucket)
  * - user:     writes and lifecycle on /api/v1/users/{id}/...
  * - user-get: GET /api/v1/users/{idOrLogin} (its own, larger bucket)
- * - groups / group: /api/v1/groups and /api/v1/groups/{id}/...
- * - apps / app:     /api/v1/apps and /api/v1/apps/{id}/...
+ * - group: /api/v1/groups/{id} only; groups: /api/v1/groups and every other /api/v1/groups* path
+ * - app:   /api/v1/apps/{id} only;   apps:   /api/v1/apps and every other /api/v1/apps* path
+ *   (Okta matches buckets by exact path: https://developer.okta.com/docs/reference/rl-global-mgmt/)
  * - other:    anything else under /api/v1
  */
 export const BUCKETS = ['users', 'user', 'user-get', 'groups', 'group', 'apps', 'app', 'other'] as const;

@@ -77,12 +77,19 @@ describe('buckets', () => {
     ['GET', '/api/v1/users/00u1/groups', 'other'],
     ['GET', '/api/v1/groups?q=efs', 'groups'],
     ['POST', '/api/v1/groups', 'groups'],
-    ['PUT', '/api/v1/groups/00g1/users/00u1', 'group'],
-    ['GET', '/api/v1/groups/00g1/users?limit=200', 'group'],
+    // Exact path: only /groups/{id} itself is the group bucket; its sub-paths share the groups bucket.
+    ['GET', '/api/v1/groups/00g1', 'group'],
+    ['DELETE', '/api/v1/groups/00g1', 'group'],
+    ['PUT', '/api/v1/groups/00g1/users/00u1', 'groups'],
+    ['GET', '/api/v1/groups/00g1/users?limit=200', 'groups'],
     ['GET', '/api/v1/apps?q=acme', 'apps'],
     ['POST', '/api/v1/apps', 'apps'],
-    ['PUT', '/api/v1/apps/0oa1/groups/00g1', 'app'],
-    ['POST', '/api/v1/apps/0oa1/credentials/secrets', 'app'],
+    // Exact path: only /apps/{id} itself is the app bucket; groups, lifecycle, secrets share the apps bucket.
+    ['GET', '/api/v1/apps/0oa1', 'app'],
+    ['PUT', '/api/v1/apps/0oa1', 'app'],
+    ['PUT', '/api/v1/apps/0oa1/groups/00g1', 'apps'],
+    ['POST', '/api/v1/apps/0oa1/lifecycle/deactivate', 'apps'],
+    ['POST', '/api/v1/apps/0oa1/credentials/secrets', 'apps'],
     ['POST', '/oauth2/v1/token', 'oauth'],
     ['GET', '/api/v1/org', 'other'],
   ];

@@ -136,7 +136,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'app',
+    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const status = ctx.params[1] === 'activate' ? 'ACTIVE' : 'INACTIVE';
@@ -148,7 +148,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const after = decodeCursor(ctx.query.get('after'));
@@ -160,7 +160,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = decodeURIComponent(ctx.params[1] ?? '');
@@ -170,7 +170,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'PUT', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'PUT', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = findGroupId(ctx);
@@ -183,7 +183,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = decodeURIComponent(ctx.params[1] ?? '');
