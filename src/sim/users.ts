@@ -188,9 +188,15 @@ export function deleteUser(org: Org, u: UserRec): 'deactivated' | 'deleted' {
   return 'deleted';
 }
 
-/** GET /api/v1/users/{idOrLogin}: by id, else by login (folded like Okta's uniqueness check). */
+/**
+ * GET /api/v1/users/{idOrLogin}: by id, else by login (folded like Okta's uniqueness check). A login
+ * containing `/` is never found this way, even URL-encoded: "Logins with a / character can only be
+ * fetched by id due to URL issues with escaping the / character" (Users API, getUser:
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/getUser).
+ */
 export function findUser(org: Org, idOrLogin: string): UserRec {
-  const u = org.users.get(idOrLogin) ?? org.users.getByLogin(idOrLogin);
+  const byLogin = idOrLogin.includes('/') ? undefined : org.users.getByLogin(idOrLogin);
+  const u = org.users.get(idOrLogin) ?? byLogin;
   if (!u) throw E.notFound(`${idOrLogin} (User)`);
   return u;
 }

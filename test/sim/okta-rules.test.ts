@@ -79,3 +79,16 @@ describe('sim users: imported password hashes (POST /__sim/verify-password)', ()
     expect(causes(e).join(' ')).toMatch(/digestAlgorithm/);
   });
 });
+
+describe('sim users: logins with a slash', () => {
+  test('GET /users/{login with /} answers 404 even URL-encoded; by id and by filter=profile.login eq it is found', async () => {
+    const u = await create('team/anna@example.com');
+    const e = await oktaError(okta.userApi.getUser({ userId: 'team/anna@example.com' }));
+    expect(e.status).toBe(404);
+    expect(e.errorCode).toBe('E0000007');
+    expect((await okta.userApi.getUser({ userId: u.id as string })).profile?.login).toBe('team/anna@example.com');
+    const found = [];
+    for await (const x of await okta.userApi.listUsers({ filter: 'profile.login eq "team/anna@example.com"' })) found.push(x?.id);
+    expect(found).toEqual([u.id]);
+  });
+});

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/core/clock.js';
+import { CoreEmitter } from '../../src/core/events.js';
+import { openOktaGateway, type GovernedOktaGateway } from '../../src/okta/gateway.js';
+import type { OktaUserProfile } from '../../src/okta/types.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+
+/**
+ * The gateway against the simulator where real Okta behaves in ways easy to get wrong: logins
+ * with a slash, asynchronous activation, app consent and client secrets.
+ */
+const TOKEN = 'efs-test-token-okta-rules-1';
+let sim: Simulator;
+let okta: GovernedOktaGateway;
+
+const person = (login: string): OktaUserProfile => ({ login, email: login.replace('/', '.'), firstName: 'Ada', lastName: 'Lovelace' });
+
+beforeAll(async () => {
+  sim = await startSimulator({ token: TOKEN, noLimits: true, seed: 9 });
+});
+afterAll(async () => sim.stop());
+beforeEach(() => {
+  sim.reset();
+  okta = openOktaGateway({
+    orgUrl: sim.url, share: 1, concurrency: 4, maxAttempts: 4,
+    credentials: { env: { OKTA_API_TOKEN: TOKEN } }, clock: systemClock, emitter: new CoreEmitter(),
+  });
+});
+
+describe('okta gateway: logins with a slash', () => {
+  it('finds a user whose login holds "/" (GET by login answers 404 for it; the filter finds it)', async () => {
+    const created = await okta.createUser({ profile: person('team/ada@acme.example'), passwordHash: null, groupIds: [] });
+    expect(created.outcome).toBe('created');
+    const found = await okta.getUser('team/ada@acme.example');
+    expect(found?.id).toBe(created.outcome === 'created' ? created.user.id : 'none');
+    expect(await okta.getUser('team/nobody@acme.example')).toBeNull();
+    // A second create of the same login is recognised as taken and the owner found (no error).
+    expect(await okta.createUser({ profile: person('TEAM/ada@acme.example'), passwordHash: null, groupIds: [] })).toEqual({ outcome: 'login_taken' });
+    expect((await okta.getUser('TEAM/ada@acme.example'))?.id).toBe(found?.id);
+  });
+});
