@@ -20,9 +20,14 @@ export function toOktaUser(raw: unknown): OktaUser {
   const profileIn = (u.profile ?? {}) as Loose;
   const profile: Loose = {};
   for (const [k, v] of Object.entries(profileIn)) if (v !== undefined) profile[k] = v;
+  // Activation is asynchronous: Okta may still show the old status with `transitioningToStatus`
+  // (User model, Okta Management OpenAPI). The activation went through, so the user counts as the
+  // status it is moving to; an update in that moment gets 409 E0000112, which the governor retries.
+  const transitioning = typeof u.transitioningToStatus === 'string' && u.transitioningToStatus !== '' ? (u.transitioningToStatus as OktaUserStatus) : null;
   return {
     id: String(u.id ?? ''),
-    status: String(u.status ?? 'STAGED') as OktaUserStatus,
+    status: transitioning ?? (String(u.status ?? 'STAGED') as OktaUserStatus),
+    ...(transitioning ? { transitioningToStatus: transitioning } : {}),
     profile: {
       ...profile,
       login: String(profile.login ?? ''),

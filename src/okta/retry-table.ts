@@ -51,6 +51,9 @@ export const RETRY_TABLE: readonly RetryRow[] = [
   { status: 400, code: 'invalid_grant', rule: { action: 'auth', why: 'OAuth client assertion refused' } },
   { status: 403, code: 'E0000006', rule: { action: 'auth', why: 'access denied: missing scope or admin role' } },
   { status: 403, code: '*', rule: { action: 'return', why: 'business outcome (E0000016 already active, E0000038 wrong status)' } },
+  // Activation is asynchronous: while a user shows `transitioningToStatus`, an update is refused with
+  // 409 E0000112 and nothing was changed (https://developer.okta.com/docs/reference/error-codes/#E0000112).
+  { status: 409, code: 'E0000112', rule: backoff('user is transitioning to a new status (asynchronous activation): nothing changed, try again shortly', false) },
   { status: 500, code: '*', rule: backoff('internal error (E0000009)') },
   { status: 502, code: '*', rule: backoff('bad gateway') },
   { status: 503, code: '*', rule: backoff('service unavailable') },

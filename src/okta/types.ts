@@ -23,7 +23,10 @@ export type OktaUserStatus =
 
 export interface OktaUser {
   id: string;
+  /** The user's status, or the one it is transitioning to while an asynchronous activation completes. */
   status: OktaUserStatus;
+  /** Okta's `transitioningToStatus` when set (the activation is under way). */
+  transitioningToStatus?: OktaUserStatus | null;
   profile: OktaUserProfile;
 }
 

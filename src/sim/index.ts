@@ -54,6 +54,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const clock: Clock = options.clock ?? systemClock;
   const o = resolveOptions(options, () => secretString(30));
   const org = new Org(clock, o.seed);
+  org.behaviour.asyncActivationRequests = Math.max(0, Math.floor(options.asyncActivation ?? 0));
+  org.behaviour.identityEngine = options.identityEngine ?? false;
   if (o.stateFile) loadState(org, o.stateFile);
   const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad });
   const faults = new Faults(o.seed, o.latencyMs, o.jitterMs, o.failRate, o.dropRate);

@@ -54,6 +54,10 @@ export interface SimOptions {
   dropRate?: number;
   /** Other applications of the org consume this fraction of a bucket, evenly over each window. */
   tenantLoad?: Partial<Record<BucketName, number>>;
+  /** Activation completes only after this many further requests on the user (Okta's asynchronous activation). */
+  asyncActivation?: number;
+  /** Identity Engine org: activation links have the form /tokens/{token}/verify. */
+  identityEngine?: boolean;
   /** Seed for faults (and ids) so runs are reproducible. */
   seed?: number;
   /** Persist the org: `.json` (default) or `.db`/`.sqlite` (SQLite). */

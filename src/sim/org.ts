@@ -14,6 +14,20 @@ export interface OutboxEmail {
   sentAt: string;
 }
 
+export interface OrgBehaviour {
+  /**
+   * Activation is asynchronous in Okta: the user shows `transitioningToStatus` until it completes,
+   * and an update meanwhile gets 409 E0000112 (https://developer.okta.com/docs/reference/error-codes/#E0000112).
+   * Here the user stays transitioning for this many further requests on it (0 = activation is instant).
+   */
+  asyncActivationRequests: number;
+  /**
+   * Identity Engine orgs send activation links of the form `{org}/tokens/{token}/verify`; Classic
+   * orgs `{org}/welcome/{token}` (https://developer.okta.com/docs/guides/oie-upgrade-overview/).
+   */
+  identityEngine: boolean;
+}
+
 /**
  * The whole simulated org: the stores, the outbox and what makes ids. In-process callers (tests,
  * benches) reach it as `sim.org` and may insert through the stores directly.
@@ -24,6 +38,8 @@ export class Org {
   readonly apps = new AppStore();
   outbox: OutboxEmail[] = [];
   readonly ids: IdMaker;
+  /** Okta behaviours that vary by org or by moment; tests switch them on (see OrgBehaviour). */
+  readonly behaviour: OrgBehaviour = { asyncActivationRequests: 0, identityEngine: false };
 
   constructor(
     readonly clock: Clock,

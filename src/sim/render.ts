@@ -18,6 +18,7 @@ export function userJson(u: UserRec, base: string): Record<string, unknown> {
   return {
     id: u.id,
     status: u.status,
+    transitioningToStatus: u.transitionTo,
     created: iso(u.created),
     activated: iso(u.activated),
     statusChanged: iso(u.statusChanged),

@@ -66,7 +66,7 @@ function checkLoginFree(org: Org, login: string, self: UserRec | null): void {
 
 function activationFor(org: Org, u: UserRec, base: string, sendEmail: boolean, template: 'activation' | 'reactivation'): ActivationAnswer | Record<string, never> {
   const activationToken = secretString(15);
-  const activationUrl = `${base}/welcome/${activationToken}`;
+  const activationUrl = org.behaviour.identityEngine ? `${base}/tokens/${activationToken}/verify` : `${base}/welcome/${activationToken}`;
   if (!sendEmail) return { activationToken, activationUrl };
   org.outbox.push({ to: u.email, userId: u.id, login: u.login, template, activationUrl, sentAt: new Date(org.now()).toISOString() });
   return {};
@@ -127,6 +127,7 @@ export function createUser(org: Org, body: CreateUserBody, opts: { activate: boo
 
 /** POST /api/v1/users/{id} merges the profile; PUT replaces it (`replace`). */
 export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: boolean): UserRec {
+  if (u.transitionTo !== null) throw E.transitioning();
   const current: ProfileInput = replace
     ? {}
     : { login: u.login, email: u.email, firstName: u.firstName, lastName: u.lastName, ...(u.extra ?? {}) };
@@ -159,15 +160,36 @@ export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: 
 }
 
 export function activateUser(org: Org, u: UserRec, sendEmail: boolean, base: string): ActivationAnswer | Record<string, never> {
-  if (u.status === 'ACTIVE' || u.status === 'PROVISIONED') throw E.alreadyActive();
+  if (u.status === 'ACTIVE' || u.status === 'PROVISIONED' || u.transitionTo !== null) throw E.alreadyActive();
   if (u.status !== 'STAGED' && u.status !== 'DEPROVISIONED') throw E.wrongStatus();
-  const hasCredential = u.credential !== 'none';
-  setStatus(u, hasCredential ? 'ACTIVE' : 'PROVISIONED', org.now());
+  const target: UserStatus = u.credential !== 'none' ? 'ACTIVE' : 'PROVISIONED';
+  if (org.behaviour.asyncActivationRequests > 0) {
+    u.transitionTo = target;
+    u.transitionLeft = org.behaviour.asyncActivationRequests;
+  } else {
+    setStatus(u, target, org.now());
+  }
   return activationFor(org, u, base, sendEmail, 'activation');
 }
 
+/** One more request on a transitioning user: the activation completes when its count runs out. */
+function advanceTransition(org: Org, u: UserRec): void {
+  if (u.transitionTo === null) return;
+  if (u.transitionLeft > 0) {
+    u.transitionLeft--;
+    return;
+  }
+  setStatus(u, u.transitionTo, org.now());
+  u.transitionTo = null;
+}
+
+/**
+ * A new activation link for a user who has not set a password yet: Okta allows it for PROVISIONED
+ * and RECOVERY users only (Users API, reactivateUser:
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser).
+ */
 export function reactivateUser(org: Org, u: UserRec, sendEmail: boolean, base: string): ActivationAnswer | Record<string, never> {
-  if (u.status !== 'PROVISIONED') throw E.wrongStatus();
+  if (u.status !== 'PROVISIONED' && u.status !== 'RECOVERY') throw E.wrongStatus();
   u.lastUpdated = org.now();
   return activationFor(org, u, base, sendEmail, 'reactivation');
 }
@@ -198,6 +220,7 @@ export function findUser(org: Org, idOrLogin: string): UserRec {
   const byLogin = idOrLogin.includes('/') ? undefined : org.users.getByLogin(idOrLogin);
   const u = org.users.get(idOrLogin) ?? byLogin;
   if (!u) throw E.notFound(`${idOrLogin} (User)`);
+  advanceTransition(org, u);
   return u;
 }
 

@@ -39,3 +39,28 @@ describe('okta gateway: logins with a slash', () => {
     expect((await okta.getUser('TEAM/ada@acme.example'))?.id).toBe(found?.id);
   });
 });
+
+describe('okta gateway: asynchronous activation', () => {
+  it('a user transitioningToStatus ACTIVE counts as activated; an update meanwhile (409 E0000112) is retried until it lands', async () => {
+    const instant = { now: () => Date.now(), sleep: () => Promise.resolve() };
+    const gw = openOktaGateway({
+      orgUrl: sim.url, share: 1, concurrency: 2, maxAttempts: 4,
+      credentials: { env: { OKTA_API_TOKEN: TOKEN } }, clock: instant, emitter: new CoreEmitter(),
+    });
+    sim.org.behaviour.asyncActivationRequests = 2;
+    try {
+      const created = await gw.createUser({ profile: person('async@acme.example'), passwordHash: { algorithm: 'SHA-256', value: Buffer.alloc(32).toString('base64') }, groupIds: [] });
+      if (created.outcome !== 'created') throw new Error(created.outcome);
+      expect(await gw.activateUser(created.user.id, false)).toMatchObject({ outcome: 'activated' });
+      const during = await gw.getUser(created.user.id);
+      expect(during).toMatchObject({ status: 'ACTIVE', transitioningToStatus: 'ACTIVE' });
+      const updated = await gw.updateUserProfile(created.user.id, { firstName: 'Grace' });
+      expect(updated.profile.firstName).toBe('Grace');
+      expect(sim.org.users.get(created.user.id)?.status).toBe('ACTIVE');
+      const stats = sim.stats() as { requests: Record<string, Record<string, number>> };
+      expect(stats.requests.user?.['409']).toBeGreaterThanOrEqual(1);
+    } finally {
+      sim.org.behaviour.asyncActivationRequests = 0;
+    }
+  });
+});

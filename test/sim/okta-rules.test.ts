@@ -92,3 +92,44 @@ describe('sim users: logins with a slash', () => {
     expect(found).toEqual([u.id]);
   });
 });
+
+describe('sim users: asynchronous activation, reactivation, activation links', () => {
+  test('activation may be asynchronous: transitioningToStatus ACTIVE, an update meanwhile is 409 E0000112, then ACTIVE', async () => {
+    sim.org.behaviour.asyncActivationRequests = 2;
+    try {
+      const u = await create('async@example.com', {}, { credentials: { password: { value: 'Sup3rSecretPw' } } });
+      await okta.userApi.activateUser({ userId: u.id as string, sendEmail: false });
+      const during = await okta.userApi.getUser({ userId: u.id as string });
+      expect([during.status, during.transitioningToStatus]).toEqual(['STAGED', 'ACTIVE']);
+      const e = await oktaError(okta.userApi.updateUser({ userId: u.id as string, user: { profile: { firstName: 'Grace' } } }));
+      expect([e.status, e.errorCode]).toEqual([409, 'E0000112']);
+      const after = await okta.userApi.getUser({ userId: u.id as string });
+      expect([after.status, after.transitioningToStatus ?? null]).toEqual(['ACTIVE', null]);
+    } finally {
+      sim.org.behaviour.asyncActivationRequests = 0;
+    }
+  });
+
+  test('reactivate works from PROVISIONED and RECOVERY only', async () => {
+    const u = await create('re@example.com');
+    const staged = await oktaError(okta.userApi.reactivateUser({ userId: u.id as string, sendEmail: false }));
+    expect(staged.errorCode).toBe('E0000038');
+    await okta.userApi.activateUser({ userId: u.id as string, sendEmail: false });
+    const fromProvisioned = await okta.userApi.reactivateUser({ userId: u.id as string, sendEmail: false });
+    expect(fromProvisioned.activationUrl).toMatch(/\/welcome\//);
+    (sim.org.users.get(u.id as string) as { status: string }).status = 'RECOVERY';
+    const fromRecovery = await okta.userApi.reactivateUser({ userId: u.id as string, sendEmail: false });
+    expect(fromRecovery.activationToken).toBeTruthy();
+  });
+
+  test('an Identity Engine org hands out activation links of the form /tokens/{token}/verify', async () => {
+    sim.org.behaviour.identityEngine = true;
+    try {
+      const u = await create('oie@example.com');
+      const t = await okta.userApi.activateUser({ userId: u.id as string, sendEmail: false });
+      expect(t.activationUrl).toMatch(new RegExp(`^${sim.url}/tokens/[A-Za-z0-9_-]+/verify$`));
+    } finally {
+      sim.org.behaviour.identityEngine = false;
+    }
+  });
+});
