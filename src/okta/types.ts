@@ -61,7 +61,7 @@ export interface OidcApp {
   label: string;
   status: 'ACTIVE' | 'INACTIVE' | string;
   clientId: string;
-  /** Present only in the answer to a create (or a new secret): handed over once, never stored. */
+  /** Present only in the answer to a create or an update (PUT), never on GET: handed over, never stored. */
   clientSecret: string | null;
   redirectUris: string[];
   postLogoutRedirectUris: string[];

@@ -40,6 +40,12 @@ export class Org {
   readonly ids: IdMaker;
   /** Okta behaviours that vary by org or by moment; tests switch them on (see OrgBehaviour). */
   readonly behaviour: OrgBehaviour = { asyncActivationRequests: 0, identityEngine: false };
+  /**
+   * Plain client secret values by secret id, in memory only (never in the state file): Okta shows an
+   * app's secret again in the answer to an update (PUT), so the simulator must know it while it runs.
+   * After a restart it is gone and an update answers without it.
+   */
+  readonly secretValues = new Map<string, string>();
 
   constructor(
     readonly clock: Clock,
@@ -79,6 +85,7 @@ export class Org {
     this.groups.clear();
     this.apps.clear();
     this.outbox = [];
+    this.secretValues.clear();
     this.addEveryone();
   }
 }

@@ -57,7 +57,7 @@ export function groupJson(g: GroupRec, base: string): Record<string, unknown> {
   };
 }
 
-/** `clientSecret` is set only in the answer to a create (Okta shows the secret once). */
+/** `clientSecret` is set only in the answer to a create or an update (never on GET or in a list). */
 export function appJson(a: AppRec, base: string, clientSecret: string | null = null): Record<string, unknown> {
   const oauthClient: Record<string, unknown> = {
     autoKeyRotation: true,

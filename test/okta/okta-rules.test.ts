@@ -64,3 +64,24 @@ describe('okta gateway: asynchronous activation', () => {
     }
   });
 });
+
+describe('okta gateway: OIDC apps', () => {
+  const input = (label: string) => ({
+    label, redirectUris: [`https://${label}.example/cb`], postLogoutRedirectUris: [`https://${label}.example/`],
+    initiateLoginUri: null, tokenEndpointAuthMethod: 'client_secret_basic' as const,
+  });
+
+  it('creates and updates portal apps with consent_method TRUSTED (no consent screen for panelists)', async () => {
+    const app = await okta.createOidcApp(input('portal'));
+    expect(sim.org.apps.get(app.id)?.oauthClient.consent_method).toBe('TRUSTED');
+    await okta.updateOidcApp(app.id, input('portal'));
+    expect(sim.org.apps.get(app.id)?.oauthClient.consent_method).toBe('TRUSTED');
+  });
+
+  it('an update (PUT) answers with the client secret, a GET never does', async () => {
+    const app = await okta.createOidcApp(input('secret'));
+    expect(app.clientSecret).toBeTruthy();
+    expect((await okta.getApp(app.id))?.clientSecret).toBeNull();
+    expect((await okta.updateOidcApp(app.id, input('secret'))).clientSecret).toBe(app.clientSecret);
+  });
+});

@@ -86,6 +86,7 @@ export const secretRoutes: Route[] = [
       const s = findSecret(ctx, a);
       if (s.status === 'ACTIVE') throw validationError(['client_secret: You cannot delete an active client secret; deactivate it first']);
       a.secrets = a.secrets.filter((x) => x !== s);
+      ctx.org.secretValues.delete(s.id);
       return noContent;
     },
   },
