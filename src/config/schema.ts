@@ -102,6 +102,8 @@ export const configSchema = z.strictObject({
           privateKeyFile: z.string().min(1),
           keyId: z.string().min(1).optional(),
           scopes: z.array(z.string()).default(['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage']),
+          // DPoP (RFC 9449): auto = when Okta's token endpoint asks for it (new API service apps do).
+          dpop: z.enum(['auto', 'always', 'never']).default('auto'),
         })
         .optional(),
     })

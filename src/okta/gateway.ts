@@ -7,6 +7,7 @@ import { appOps } from './gateway-apps.js';
 import { groupOps } from './gateway-groups.js';
 import { userOps } from './gateway-users.js';
 import { Governor } from './governor.js';
+import { OAuthTokenProvider } from './oauth-token.js';
 import { unexpected } from './okta-errors.js';
 import type { BucketReading, OktaGateway } from './types.js';
 
@@ -88,6 +89,14 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
     credentials: credentials.hint,
   });
   const executor = new GovernedRequestExecutor({ governor, orgUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  if (credentials.mode === 'oauth') {
+    executor.useTokenProvider(new OAuthTokenProvider({
+      orgUrl, clientId: credentials.clientId, privateKeyPem: credentials.privateKeyPem, keyId: credentials.keyId,
+      scopes: credentials.scopes, dpop: credentials.dpop, clock: options.clock,
+      send: (req) => executor.sendTokenRequest(req),
+      stop: (err) => governor.stop(err),
+    }));
+  }
   const client = createOktaClient({ orgUrl, executor, credentials });
   return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter });
 }

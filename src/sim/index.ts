@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { Faults } from './faults.js';
 import { BUCKETS, resolveOptions, type BucketName, type ResolvedOptions, type SimOptions } from './options.js';
 import { Org, type OutboxEmail } from './org.js';
+import { SimOAuth } from './oauth.js';
 import { RateLimiter } from './rate-limits.js';
 import { secretString } from './random.js';
 import { statsBody } from './routes/inspect.js';
@@ -32,6 +33,8 @@ export interface Simulator {
   /** The org itself, for direct inserts and reads in tests and benches. */
   readonly org: Org;
   readonly limiter: RateLimiter;
+  /** The org authorization server for OAuth service apps (register apps, see its answers). */
+  readonly oauth: SimOAuth;
   stats(): Record<string, unknown>;
   outbox(): OutboxEmail[];
   /** Empty org, counters and rate windows (POST /__sim/reset). */
@@ -67,12 +70,15 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     deniedBuckets: new Set(),
     windowMs: o.windowMs,
   };
+  const oauth = new SimOAuth();
+  for (const app of options.oauthApps ?? []) oauth.register(app);
   const deps: ServerDeps = {
-    org, clock, limiter, faults, stats, controls,
+    org, clock, limiter, faults, stats, controls, oauth,
     onReset: () => {
       org.reset();
       stats.reset();
       limiter.reset();
+      oauth.reset();
     },
   };
   const server = createSimServer(deps);
@@ -107,6 +113,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     options: o,
     org,
     limiter,
+    oauth,
     stats: () => statsBody(deps),
     outbox: () => org.outbox,
     reset: deps.onReset,

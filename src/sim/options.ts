@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import type { SimOAuthApp } from './oauth.js';
 
 /**
  * Rate-limit buckets, one per endpoint family (okta-facts.md, "Rate limits"):
@@ -58,6 +59,8 @@ export interface SimOptions {
   asyncActivation?: number;
   /** Identity Engine org: activation links have the form /tokens/{token}/verify. */
   identityEngine?: boolean;
+  /** OAuth 2.0 service apps (private_key_jwt; DPoP required or not) the org authorization server knows. */
+  oauthApps?: SimOAuthApp[];
   /** Seed for faults (and ids) so runs are reproducible. */
   seed?: number;
   /** Persist the org: `.json` (default) or `.db`/`.sqlite` (SQLite). */

@@ -23,7 +23,7 @@ describe('retry table', () => {
     ['404 E0000007 goes back to the caller', 404, 'E0000007', false, 'return', null],
     ['400 invalid_client (OAuth) stops the run', 400, 'invalid_client', false, 'auth', null],
     ['400 invalid_scope (OAuth) stops the run', 400, 'invalid_scope', false, 'auth', null],
-    ['400 use_dpop_nonce goes back to the SDK (it retries with the nonce)', 400, 'use_dpop_nonce', false, 'return', null],
+    ['400 use_dpop_nonce goes back to the token provider (it repeats the request with the nonce)', 400, 'use_dpop_nonce', false, 'return', null],
     ['409 E0000112 (user transitioning after an asynchronous activation) backs off and retries', 409, 'E0000112', false, 'retry', 'backoff'],
     ['409 with another code goes back to the caller', 409, 'E0000999', false, 'return', null],
     ['302 is refused', 302, null, false, 'fail', null],
