@@ -121,4 +121,17 @@ export interface OktaGateway {
    * Existence checks never use this bucket (they use GET /api/v1/users/{login}).
    */
   probeUsersBucket(): Promise<BucketReading | null>;
+  // org facts (read-only; doctor and plan)
+  /** GET /api/v1/meta/schemas/user/default as Okta returns it. */
+  getUserSchema?(): Promise<unknown>;
+  /** GET /api/v1/principal-rate-limits?filter=principalType eq "…" (needs okta.principalRateLimits.read). */
+  listPrincipalRateLimits?(principalType: 'SSWS_TOKEN' | 'OAUTH_CLIENT'): Promise<PrincipalRateLimit[]>;
+}
+
+/** A token's or service app's share of the org's buckets (Principal Rate Limits API). */
+export interface PrincipalRateLimit {
+  principalId: string;
+  principalType: string;
+  defaultPercentage: number | null;
+  defaultConcurrencyPercentage: number | null;
 }

@@ -5,6 +5,7 @@ import { emailProblem, loginProblem, normalizeAddress } from './email.js';
 import { normalizeLastLogin } from './fields.js';
 import { readLanguage } from './locale.js';
 import { loginKey } from './login-key.js';
+import { schemaProblems } from './org-schema.js';
 import { readPasswordHash } from './password-hash.js';
 import { fail, type Failure } from './reasons.js';
 import { cleanText, firstControlCharacter, hasControlCharacters, show } from './text.js';
@@ -63,6 +64,11 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
     }
   }
   if ('failure' in language) check(language.failure);
+  if (rules.orgSchema && failures.length === 0 && !('failure' in language)) {
+    const problems = schemaProblems(rules.orgSchema, { login, email, firstName: names.firstName, lastName: names.lastName, locale: language.locale, preferredLanguage: language.preferredLanguage });
+    const [p] = problems;
+    if (p) check(fail('schema.mismatch', `${p.field} ${p.why}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}: Okta would refuse this user; fix the source or the org's user schema (efs-okta doctor shows it)`));
+  }
   let passwordHash: PasswordHash | null = null;
   if (rules.passwordHash) {
     const h = rules.passwordHash;

@@ -1,4 +1,5 @@
 import type { PasswordHash, UserKind } from '../core/types.js';
+import type { OrgUserSchema } from './org-schema.js';
 
 /** Our fields a source column can be mapped to (config `sources.<kind>.columns`). */
 export interface UserColumns {
@@ -52,6 +53,8 @@ export interface UserRules {
   passwordHash?: HashMapping;
   /** Bare language (lower case) → Okta locale (ll_CC); see records/locale.ts. Empty: only ll-CC values pass. */
   locales?: Readonly<Record<string, string>>;
+  /** The Okta org's own user schema (doctor/plan read it): records that would not fit are invalid. */
+  orgSchema?: OrgUserSchema;
 }
 
 export type UserClassification =

@@ -59,6 +59,11 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const org = new Org(clock, o.seed);
   org.behaviour.asyncActivationRequests = Math.max(0, Math.floor(options.asyncActivation ?? 0));
   org.behaviour.identityEngine = options.identityEngine ?? false;
+  // The API token's and each service app's share as the Principal Rate Limits API shows it.
+  org.behaviour.principalRateLimits = [
+    { id: '0prsimssws', principalId: '00Tsimtoken', principalType: 'SSWS_TOKEN', defaultPercentage: Math.round(o.tokenShare * 100), defaultConcurrencyPercentage: 75 },
+    ...(options.oauthApps ?? []).map((a, i) => ({ id: `0prsimoauth${i}`, principalId: a.clientId, principalType: 'OAUTH_CLIENT' as const, defaultPercentage: Math.round(o.tokenShare * 100), defaultConcurrencyPercentage: 75 })),
+  ];
   if (o.stateFile) loadState(org, o.stateFile);
   const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad });
   const faults = new Faults(o.seed, o.latencyMs, o.jitterMs, o.failRate, o.dropRate);

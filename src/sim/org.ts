@@ -26,6 +26,13 @@ export interface OrgBehaviour {
    * orgs `{org}/welcome/{token}` (https://developer.okta.com/docs/guides/oie-upgrade-overview/).
    */
   identityEngine: boolean;
+  /**
+   * What the org changed in its user schema: a login pattern, custom attributes, required ones.
+   * Okta refuses a profile that does not fit (E0000001): https://developer.okta.com/docs/reference/api/schemas/
+   */
+  userSchema: { loginPattern: string | null; customProperties: Record<string, unknown>; customRequired: string[] };
+  /** Principal Rate Limits entities (a token's or service app's share of each bucket). */
+  principalRateLimits: { id: string; principalId: string; principalType: 'SSWS_TOKEN' | 'OAUTH_CLIENT'; defaultPercentage: number; defaultConcurrencyPercentage: number }[];
 }
 
 /**
@@ -39,7 +46,11 @@ export class Org {
   outbox: OutboxEmail[] = [];
   readonly ids: IdMaker;
   /** Okta behaviours that vary by org or by moment; tests switch them on (see OrgBehaviour). */
-  readonly behaviour: OrgBehaviour = { asyncActivationRequests: 0, identityEngine: false };
+  readonly behaviour: OrgBehaviour = {
+    asyncActivationRequests: 0, identityEngine: false,
+    userSchema: { loginPattern: null, customProperties: {}, customRequired: [] },
+    principalRateLimits: [],
+  };
   /**
    * Plain client secret values by secret id, in memory only (never in the state file): Okta shows an
    * app's secret again in the answer to an update (PUT), so the simulator must know it while it runs.

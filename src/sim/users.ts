@@ -79,10 +79,21 @@ function setStatus(u: UserRec, status: UserStatus, now: number): void {
   if (status === 'ACTIVE') u.activated = now;
 }
 
+/** What the org's own schema adds: custom required attributes and a login pattern (Schemas API). */
+function orgSchemaProblems(org: Org, p: ProfileInput): string[] {
+  const out: string[] = [];
+  const s = org.behaviour.userSchema;
+  for (const r of s.customRequired) if (p[r] === undefined || p[r] === null || p[r] === '') out.push(`${r}: The field cannot be left blank`);
+  if (s.loginPattern && typeof p.login === 'string' && !new RegExp(`^(?:${s.loginPattern})$`, 'u').test(p.login)) {
+    out.push('login: Does not match required pattern');
+  }
+  return out;
+}
+
 export function createUser(org: Org, body: CreateUserBody, opts: { activate: boolean; provider: boolean; base: string }): UserRec {
   const profile = body.profile;
   if (typeof profile !== 'object' || profile === null) throw validationError(['profile: The field cannot be left blank']);
-  const problems = profileProblems(profile);
+  const problems = [...profileProblems(profile), ...orgSchemaProblems(org, profile)];
   const login = typeof profile.login === 'string' ? profile.login : '';
   const cred = credentialOf(body, opts.provider, login);
   problems.push(...cred.problems);
