@@ -4,6 +4,7 @@ import { connectOkta } from '../app/connect-okta.js';
 import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import { CoreEmitter } from '../core/events.js';
+import { jsonText, terminalText } from '../core/terminal-text.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 
 /** Exit 0 when every check passed (warnings allowed), 1 when one failed, 3 when the token is refused. */
@@ -17,21 +18,22 @@ export function register(program: Command): void {
     // No journal: doctor looks at the org only, and must work before the first run made one.
     const config = loadConfig(o.config, configFlags(o), process.env);
     const emitter = new CoreEmitter();
+    // Each check opens its own gateway: a credential warning (a key file others can read) is shown once.
+    const warned = new Set<string>();
+    emitter.on('warning', (w) => {
+      if (warned.has(w.message)) return;
+      warned.add(w.message);
+      process.stderr.write(`efs-okta: warning: ${terminalText(w.message)}\n`);
+    });
     const report = await runDoctor(config, () => connectOkta(config, { emitter, clock: systemClock, env: process.env }));
-    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : render(config.installation, report));
+    process.stdout.write(o.json ? `${jsonText(report, 2)}\n` : render(config.installation, report));
     const failed = report.checks.filter((c) => c.status === 'fail');
     process.exitCode = failed.length === 0 ? 0 : failed[0]?.name === 'token and users' ? 3 : 1;
   });
 }
 
 function render(installation: string, report: DoctorReport): string {
-  const lines = report.checks.map((c) => `${c.status.toUpperCase().padEnd(4)}  ${c.name}: ${terminalSafe(c.detail)}`);
+  const lines = report.checks.map((c) => `${c.status.toUpperCase().padEnd(4)}  ${c.name}: ${terminalText(c.detail)}`);
   const failed = report.checks.filter((c) => c.status === 'fail').length;
-  return `efs-okta doctor · installation ${installation}\n${lines.join('\n')}\n${failed === 0 ? 'no blocking problem found' : `${failed} check(s) failed: fix them before users create`}\n`;
-}
-
-/** Okta's texts and group names reach the terminal: control and bidi characters are shown escaped. */
-function terminalSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `efs-okta doctor · installation ${terminalText(installation)}\n${lines.join('\n')}\n${failed === 0 ? 'no blocking problem found' : `${failed} check(s) failed: fix them before users create`}\n`;
 }

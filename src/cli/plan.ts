@@ -9,6 +9,7 @@ import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
 import { formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText } from '../core/terminal-text.js';
 
 export function register(program: Command): void {
   withConfigOptions(
@@ -27,7 +28,8 @@ export function register(program: Command): void {
       const unsent = org?.schema ? unsentRequired(org.schema) : [];
       if (unsent.length > 0) process.exitCode = 1;
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan, orgSchema: { checked: org?.schema !== null && org !== null, requiredNotSent: unsent } }, null, 2)}\n`);
+        process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan, orgSchema: { checked: (org?.schema ?? null) !== null, requiredNotSent: unsent } }, 2)}
+`);
         return;
       }
       const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];
