@@ -195,9 +195,10 @@ function advanceTransition(org: Org, u: UserRec): void {
 }
 
 /**
- * A new activation link for a user who has not set a password yet: Okta allows it for PROVISIONED
- * and RECOVERY users only (Users API, reactivateUser:
- * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser).
+ * POST /lifecycle/reactivate: "Perform this operation only on users with a PROVISIONED or RECOVERY
+ * status. This operation restarts the activation workflow"; sendEmail defaults to false, and then the
+ * answer carries the activation link. The status does not change (the user finishes the flow).
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser
  */
 export function reactivateUser(org: Org, u: UserRec, sendEmail: boolean, base: string): ActivationAnswer | Record<string, never> {
   if (u.status !== 'PROVISIONED' && u.status !== 'RECOVERY') throw E.wrongStatus();
