@@ -22,10 +22,15 @@ export const hashMappingSchema = z.strictObject({
   valueColumn: z.string().min(1),
   saltColumn: z.string().min(1).optional(),
   saltOrder: z.enum(['PREFIX', 'POSTFIX']).optional(),
+  saltEncoding: z.enum(['text', 'base64', 'hex']).optional(),
   workFactor: z.number().int().min(1).max(20).optional(),
   iterationCount: z.number().int().min(4096).optional(),
   keySize: z.number().int().positive().optional(),
   digestAlgorithm: z.enum(['SHA256_HMAC', 'SHA512_HMAC']).optional(),
+}).refine((h) => h.algorithm === 'BCRYPT' || h.saltColumn === undefined || h.saltEncoding !== undefined, {
+  // Okta wants base64 salt bytes; a text salt sent as it stands verifies no password, silently.
+  message: 'saltColumn needs saltEncoding: text (the salt as the application stored it, e.g. PHP), base64 or hex',
+  path: ['saltEncoding'],
 });
 
 export const userSourceSchema = z.strictObject({
@@ -99,6 +104,8 @@ export const configSchema = z.strictObject({
           privateKeyFile: z.string().min(1),
           keyId: z.string().min(1).optional(),
           scopes: z.array(z.string()).default(['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage']),
+          // DPoP (RFC 9449): auto = when Okta's token endpoint asks for it (new API service apps do).
+          dpop: z.enum(['auto', 'always', 'never']).default('auto'),
         })
         .optional(),
     })
@@ -110,6 +117,11 @@ export const configSchema = z.strictObject({
   }).default({}),
   database: databaseSchema.optional(),
   federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
+  // Bare language → Okta locale (language_COUNTRY); merged over records/locale.ts DEFAULT_LOCALES.
+  locales: z.record(
+    z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z]{2})?$/, 'a language code as the source writes it: de, en, de-CH'),
+    z.string().regex(/^[a-z]{2}_[A-Z]{2}$/, "Okta's locale form: ISO 639-1 language, underscore, ISO 3166-1 country (de_DE, en_US)"),
+  ).default({}),
   missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),
   onExisting: z.enum(['report', 'link']).default('report'),
   safety: z

@@ -1,13 +1,15 @@
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import type { SimOAuthApp } from './oauth.js';
 
 /**
  * Rate-limit buckets, one per endpoint family (okta-facts.md, "Rate limits"):
  * - users:    GET/POST /api/v1/users (list, filter, search and create share one bucket)
  * - user:     writes and lifecycle on /api/v1/users/{id}/...
  * - user-get: GET /api/v1/users/{idOrLogin} (its own, larger bucket)
- * - groups / group: /api/v1/groups and /api/v1/groups/{id}/...
- * - apps / app:     /api/v1/apps and /api/v1/apps/{id}/...
+ * - group: /api/v1/groups/{id} only; groups: /api/v1/groups and every other /api/v1/groups* path
+ * - app:   /api/v1/apps/{id} only;   apps:   /api/v1/apps and every other /api/v1/apps* path
+ *   (Okta matches buckets by exact path: https://developer.okta.com/docs/reference/rl-global-mgmt/)
  * - other:    anything else under /api/v1
  */
 export const BUCKETS = ['users', 'user', 'user-get', 'groups', 'group', 'apps', 'app', 'other'] as const;
@@ -53,6 +55,12 @@ export interface SimOptions {
   dropRate?: number;
   /** Other applications of the org consume this fraction of a bucket, evenly over each window. */
   tenantLoad?: Partial<Record<BucketName, number>>;
+  /** Activation completes only after this many further requests on the user (Okta's asynchronous activation). */
+  asyncActivation?: number;
+  /** Identity Engine org: activation links have the form /tokens/{token}/verify. */
+  identityEngine?: boolean;
+  /** OAuth 2.0 service apps (private_key_jwt; DPoP required or not) the org authorization server knows. */
+  oauthApps?: SimOAuthApp[];
   /** Seed for faults (and ids) so runs are reproducible. */
   seed?: number;
   /** Persist the org: `.json` (default) or `.db`/`.sqlite` (SQLite). */
