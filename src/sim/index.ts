@@ -55,12 +55,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const o = resolveOptions(options, () => secretString(30));
   const org = new Org(clock, o.seed);
   if (o.stateFile) loadState(org, o.stateFile);
-  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad });
+  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad }, o.extraTokens);
   const faults = new Faults(o.seed, o.latencyMs, o.jitterMs, o.failRate, o.dropRate);
   const stats = new SimStats();
   const controls: ServerControls = {
     token: o.token,
     inspectToken: o.token,
+    extraTokens: new Set(o.extraTokens.keys()),
     concurrency: o.concurrency,
     deniedBuckets: new Set(),
     windowMs: o.windowMs,

@@ -22,6 +22,8 @@ export interface ServerControls {
   token: string | null;
   /** The token the simulator started with; it always opens /__sim/ (even once revoked). */
   readonly inspectToken: string;
+  /** More tokens of the org (each with its own share of the buckets); revoking `token` leaves them. */
+  readonly extraTokens: ReadonlySet<string>;
   concurrency: number;
   deniedBuckets: Set<BucketName>;
   windowMs: number;
@@ -141,7 +143,7 @@ export function createSimServer(deps: ServerDeps): http.Server {
         return;
       }
       const token = bearer(req);
-      if (token === null || controls.token === null || token !== controls.token) {
+      if (token === null || !(token === controls.token || controls.extraTokens.has(token))) {
         stats.unauthorized++;
         stats.record(bucket, 401);
         send(res, errorReply(E.invalidToken(), requestId), requestId, limiter.peek(bucket, clock.now()));
