@@ -42,14 +42,22 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const emitter = new CoreEmitter();
   // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
-  const okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
-  const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
+  const connected = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  const okta = connected?.okta ?? null;
+  let journal: SqliteJournal;
+  try {
+    journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
+  } catch (err) {
+    await connected?.close();
+    throw err;
+  }
   let detach: (() => void) | null = null;
   try {
     if (options.lock) journal.acquireLock(options.lock);
     if (!options.readonly) detach = recordActivity(emitter, journal, clock);
   } catch (err) {
     journal.close();
+    await connected?.close();
     throw err;
   }
   return {
@@ -61,6 +69,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: () => {
       detach?.();
       journal.close();
+      // Leaving the budget is fire and forget: the process stays up until the store has answered.
+      void connected?.close().catch(() => undefined);
     },
   };
 }
