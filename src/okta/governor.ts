@@ -326,7 +326,9 @@ export class Governor {
    * used what the last window allows; jittered so they do not all ask again at once).
    */
   private async takeBudgetSlot(pacer: BucketPacer): Promise<number | null> {
-    if (!this.budget || pacer.limit === null || pacer.isUnmetered) return null;
+    // Until a roll-over shows the window's length, a count over an assumed minute could hold a
+    // shorter window's runs back for that minute: pacing to the shares alone guards them meanwhile.
+    if (!this.budget || pacer.limit === null || pacer.isUnmetered || !pacer.windowKnown) return null;
     const answer = await this.budget.take(pacer.name, pacer.limit, pacer.windowMs);
     if (answer.ok) return null;
     const spacing = pacer.windowMs / Math.max(1, pacer.cap ?? 1);

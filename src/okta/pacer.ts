@@ -95,6 +95,11 @@ export class BucketPacer {
     return this.inflight.size;
   }
 
+  /** Whether the window's length has been seen (a Reset roll-over), not assumed to be Okta's minute. */
+  get windowKnown(): boolean {
+    return this.minRollover !== null;
+  }
+
   /** No rate headers, or a limit so high that it is not metered: nothing to pace or share. */
   get isUnmetered(): boolean {
     return this.unmetered;
