@@ -111,7 +111,7 @@ suite('budget store in Redis (rate-limiter-flexible + ioredis)', () => {
   });
 
   test('unreachable or refused: a specific error that names the store, never the password', async () => {
-    const err = await RedisStore.open({ url: redis.url, password: 'wrong-password-123', org: ORG }).catch((e: unknown) => e as Error & { code: string });
+    const err = (await RedisStore.open({ url: redis.url, password: 'wrong-password-123', org: ORG }).then(() => null, (e: unknown) => e)) as Error & { code: string };
     expect(err).toMatchObject({ code: 'BUDGET_STORE_UNREACHABLE' });
     expect(err.message).toContain(`redis://127.0.0.1:${redis.port}`);
     expect(err.message).not.toContain('wrong-password-123');
