@@ -331,8 +331,10 @@ export class Governor {
     if (!this.budget || pacer.limit === null || pacer.isUnmetered || !pacer.windowKnown) return null;
     const answer = await this.budget.take(pacer.name, pacer.limit, pacer.windowMs);
     if (answer.ok) return null;
+    // Ask again soon rather than when the store's count expires: a fixed count window (Redis) can
+    // refuse for most of a window while Okta's, offset from it, already has room.
     const spacing = pacer.windowMs / Math.max(1, pacer.cap ?? 1);
-    return Math.max(10, Math.min(answer.retryMs, pacer.windowMs)) + Math.floor(this.random() * spacing);
+    return Math.max(10, Math.min(answer.retryMs, 2 * spacing)) + Math.floor(this.random() * spacing);
   }
 }
 
