@@ -8,7 +8,9 @@ import type { OktaGateway } from '../okta/types.js';
 import type { UserSourceSpec } from '../phases/plan.js';
 import { buildUserRules } from '../records/rules.js';
 import { openRowSource } from '../source/open.js';
+import { terminalText } from '../core/terminal-text.js';
 import { recordActivity } from './activity.js';
+import type { ConnectedOkta } from './connect-okta.js';
 
 /**
  * The composition root: config, journal, sources and the Okta gateway, wired for one command.
@@ -35,15 +37,29 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Already-loaded config (tests, demo). */
   config?: Config;
+  /** Where warnings found while opening go (a token file others can read): stderr by default. */
+  warn?: (message: string) => void;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`efs-okta: warning: ${terminalText(message)}\n`);
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig(options.configPath, options.flags ?? {}, options.env ?? process.env);
   const clock = options.clock ?? systemClock;
   const emitter = new CoreEmitter();
-  // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
-  const connected = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
-  const okta = connected?.okta ?? null;
+  // Credential warnings are emitted while the gateway opens, before any command listens: shown here.
+  const warn = options.warn ?? warnOnStderr;
+  const offWarning = emitter.on('warning', (w) => warn(w.message));
+  let connected: ConnectedOkta | null = null;
+  try {
+    // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
+    connected = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  } finally {
+    offWarning();
+  }
+  const okta: OktaGateway | null = connected?.okta ?? null;
   let journal: SqliteJournal;
   try {
     journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });

@@ -8,13 +8,14 @@ import { systemClock } from '../core/clock.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 import { formatDuration, table } from '../report/summary.js';
 import { configFlags, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText, terminalText } from '../core/terminal-text.js';
 
-/** Human rendering of the status model (the same model `--json` prints and the dashboard shows). */
+/** Human rendering of the status model (the same model `--json` prints and the dashboard shows); values from the journal escaped. */
 export function renderStatus(s: StatusModel): string {
   const lines: string[] = [];
-  lines.push(`installation ${s.journal.installation ?? '?'} · journal ${s.journal.file}`);
+  lines.push(`installation ${terminalText(s.journal.installation ?? '?')} · journal ${terminalText(s.journal.file)}`);
   lines.push(s.run.active
-    ? `running: ${s.run.command ?? s.run.phase ?? '?'} since ${new Date(s.run.startedAt ?? 0).toISOString()}${s.run.heartbeatAgeMs !== null && s.run.heartbeatAgeMs > 60_000 ? ` (no heartbeat for ${formatDuration(s.run.heartbeatAgeMs)})` : ''}`
+    ? `running: ${terminalText(s.run.command ?? s.run.phase ?? '?')} since ${new Date(s.run.startedAt ?? 0).toISOString()}${s.run.heartbeatAgeMs !== null && s.run.heartbeatAgeMs > 60_000 ? ` (no heartbeat for ${formatDuration(s.run.heartbeatAgeMs)})` : ''}`
     : `no run in progress${s.run.outcome ? ` (last: ${s.run.phase ?? '?'} ${s.run.outcome}${s.run.finishedAt ? ` at ${new Date(s.run.finishedAt).toISOString()}` : ''})` : ''}`);
   const rows: (string | number)[][] = [['kind', 'state', 'count']];
   for (const k of s.kinds) for (const [state, n] of Object.entries(k.states)) if (n) rows.push([k.kind, state, n]);
@@ -24,7 +25,7 @@ export function renderStatus(s: StatusModel): string {
   lines.push(`429s: ${s.throttling.rateLimited} and retries: ${s.throttling.retries} in the last ${formatDuration(s.throttling.windowMs)}; ETA ${formatDuration(s.eta.ms)}`);
   if (s.failures.length) {
     lines.push('', 'needs attention:');
-    for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.state} ${f.reason ?? ''}: ${f.count}`);
+    for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.state} ${terminalText(f.reason)}: ${f.count}`);
   }
   return lines.join('\n');
 }
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     try {
       const show = (): void => {
         const model = buildStatus(rt.journal, { now: systemClock.now() });
-        const text = o.json ? JSON.stringify(model, null, 2) : renderStatus(model);
+        const text = o.json ? jsonText(model, 2) : renderStatus(model);
         process.stdout.write(o.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}\n` : `${text}\n`);
       };
       show();

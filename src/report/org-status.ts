@@ -1,6 +1,6 @@
 import type { BudgetLease } from '../okta/budget.js';
 import { allocateShares } from '../okta/budget-share.js';
-import { hasControlCharacters } from '../records/text.js';
+import { terminalText } from '../core/terminal-text.js';
 import { formatDuration, table } from './summary.js';
 
 /**
@@ -47,10 +47,8 @@ export function buildOrgStatus(org: string, store: { kind: string; where: string
   };
 }
 
-/** Text for a terminal: what other machines wrote is escaped (control and bidi characters). */
-function safe(v: string): string {
-  return hasControlCharacters(v) ? JSON.stringify(v).replace(/[\u202A-\u202E\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16)}`) : v;
-}
+/** What other machines wrote to the store, made safe for a terminal (control and bidi characters). */
+const safe = (v: string): string => terminalText(v);
 
 export function renderOrgStatus(m: OrgStatusModel): string {
   const head = `org ${safe(m.org)} · shared rate budget: ${m.store} (${safe(m.where)})`;
