@@ -28,6 +28,7 @@ export interface ConfigOptionValues {
   budgetStore?: string;
   budgetUrl?: string;
   priority?: number;
+  maxDeactivateShare?: number;
 }
 
 export function configFlags(o: ConfigOptionValues): ConfigFlags {
@@ -41,6 +42,7 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
   if (o.budgetStore !== undefined) flags.budgetStore = o.budgetStore;
   if (o.budgetUrl !== undefined) flags.budgetUrl = o.budgetUrl;
   if (o.priority !== undefined) flags.priority = o.priority;
+  if (o.maxDeactivateShare !== undefined) flags.maxDeactivateShare = o.maxDeactivateShare;
   return flags;
 }
 
@@ -52,6 +54,13 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
 export function parseWhole(value: string, _prev?: unknown): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A share from 0 to 1 inclusive (0 means: every deactivation needs --yes). */
+export function parseShare(value: string, _prev?: unknown): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError(`expected a fraction from 0 to 1 (e.g. 0.05 for 5 %), got ${JSON.stringify(value)}`);
   return n;
 }
 
