@@ -25,7 +25,7 @@ export function register(program: Command): void {
       warned.add(w.message);
       process.stderr.write(`efs-okta: warning: ${terminalText(w.message)}\n`);
     });
-    const report = await runDoctor(config, () => connectOkta(config, { emitter, clock: systemClock, env: process.env }));
+    const report = await runDoctor(config, async () => (await connectOkta(config, { emitter, clock: systemClock, env: process.env }, { joinBudget: false })).okta);
     process.stdout.write(o.json ? `${jsonText(report, 2)}\n` : render(config.installation, report));
     const failed = report.checks.filter((c) => c.status === 'fail');
     process.exitCode = failed.length === 0 ? 0 : failed[0]?.name === 'token and users' ? 3 : 1;

@@ -60,7 +60,7 @@ export function register(program: Command): void {
  */
 async function readOrgSchema(config: Runtime['config'], rt: Runtime): Promise<{ schema: OrgUserSchema | null; note: string }> {
   try {
-    const gw = await connectOkta(config, { emitter: rt.emitter, clock: rt.clock, env: process.env });
+    const { okta: gw } = await connectOkta(config, { emitter: rt.emitter, clock: rt.clock, env: process.env }, { joinBudget: false });
     const raw = await gw.getUserSchema?.();
     return raw === undefined ? { schema: null, note: 'the org schema is not available' } : { schema: parseUserSchema(raw), note: '' };
   } catch (err) {

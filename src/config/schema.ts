@@ -84,6 +84,7 @@ export const databaseSchema = z.strictObject({
 export const OKTA_DEFAULT_TOKEN_SHARE = 0.5;
 const TOKEN_SHARE_RANGE = `must be the token's fraction of the bucket above 0 and at most 1: ${OKTA_DEFAULT_TOKEN_SHARE} is Okta's default`;
 
+const PRIORITY_RANGE = 'must be a weight above 0 and at most 100: runs share the org in proportion to it (default 1)';
 const MAX_DEACTIVATE_RANGE = 'must be a fraction of the installation\'s users from 0 to 1, e.g. 0.05 (5 %)';
 
 export const configSchema = z.strictObject({
@@ -98,6 +99,15 @@ export const configSchema = z.strictObject({
       tokenShare: z.number().gt(0, TOKEN_SHARE_RANGE).max(1, TOKEN_SHARE_RANGE).default(OKTA_DEFAULT_TOKEN_SHARE),
       concurrency: z.number().int().min(1).max(75).default(8),
       maxAttempts: z.number().int().min(1).max(20).default(6),
+      // Runs that draw on one org share its rate limits through a store (docs/many-installations.md).
+      budget: z
+        .strictObject({
+          store: z.enum(['local', 'redis', 'none']).default('local'),
+          url: z.string().min(1).optional(),
+          priority: z.number().gt(0, PRIORITY_RANGE).max(100, PRIORITY_RANGE).default(1),
+          dir: z.string().min(1).optional(),
+        })
+        .default({ store: 'local', priority: 1 }),
       oauth: z
         .strictObject({
           clientId: z.string().min(1),
@@ -109,7 +119,7 @@ export const configSchema = z.strictObject({
         })
         .optional(),
     })
-    .default({ share: 0.8, tokenShare: OKTA_DEFAULT_TOKEN_SHARE, concurrency: 8, maxAttempts: 6 }),
+    .default({ share: 0.8, tokenShare: OKTA_DEFAULT_TOKEN_SHARE, concurrency: 8, maxAttempts: 6, budget: { store: 'local', priority: 1 } }),
   sources: z.strictObject({
     admins: userSourceSchema.optional(),
     panelists: userSourceSchema.optional(),

@@ -12,6 +12,8 @@ okta:
   tokenShare: 0.5       # what Okta lets this token use of a bucket: 50% unless the admin moved its rate-limit slider
   concurrency: 8        # at most this many requests at once (Okta: bulk loads rarely need more than 10)
   maxAttempts: 6        # tries per request on 5xx / network errors before the record is marked failed
+  # Several installations migrating into this org at once share its rate limits (docs/many-installations.md):
+  budget: { store: local, priority: 1 }   # local: runs on this machine; redis (+ url: redis://host:6379): every machine; none
 
 sources:
   admins:

@@ -6,8 +6,10 @@ import { GovernedRequestExecutor } from './executor.js';
 import { appOps } from './gateway-apps.js';
 import { groupOps } from './gateway-groups.js';
 import { userOps } from './gateway-users.js';
+import type { GovernorBudget } from './budget.js';
 import { Governor } from './governor.js';
 import { OAuthTokenProvider } from './oauth-token.js';
+import { principalOf } from './principal.js';
 import { unexpected } from './okta-errors.js';
 import type { BucketReading, OktaGateway, PrincipalRateLimit } from './types.js';
 
@@ -100,6 +102,11 @@ export interface OpenGatewayOptions {
   clock: Clock;
   emitter: CoreEmitter;
   timeoutMs?: number;
+  /**
+   * The run's part of the org's shared rate budget, made for the token (or OAuth app) in use:
+   * `principal` is its fingerprint (principal.ts), never the secret.
+   */
+  budgetFor?: (principal: string) => GovernorBudget | undefined;
 }
 
 /**
@@ -117,6 +124,7 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts,
     credentials: credentials.hint,
+    ...budgetOption(options.budgetFor?.(principalOf(credentials))),
   });
   const executor = new GovernedRequestExecutor({ governor, orgUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   let tokens: OAuthTokenProvider | null = null;
@@ -131,4 +139,8 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
   }
   const client = createOktaClient({ orgUrl, executor, credentials });
   return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter, tokens });
+}
+
+function budgetOption(budget: GovernorBudget | undefined): { budget?: GovernorBudget } {
+  return budget ? { budget } : {};
 }

@@ -65,12 +65,13 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     ...(options.oauthApps ?? []).map((a, i) => ({ id: `0prsimoauth${i}`, principalId: a.clientId, principalType: 'OAUTH_CLIENT' as const, defaultPercentage: Math.round(o.tokenShare * 100), defaultConcurrencyPercentage: 75 })),
   ];
   if (o.stateFile) loadState(org, o.stateFile);
-  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad });
+  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad }, o.extraTokens);
   const faults = new Faults(o.seed, o.latencyMs, o.jitterMs, o.failRate, o.dropRate);
   const stats = new SimStats();
   const controls: ServerControls = {
     token: o.token,
     inspectToken: o.token,
+    extraTokens: new Set(o.extraTokens.keys()),
     concurrency: o.concurrency,
     deniedBuckets: new Set(),
     windowMs: o.windowMs,

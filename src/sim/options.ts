@@ -44,6 +44,11 @@ export interface SimOptions {
   noLimits?: boolean;
   /** Fraction of a bucket one token may use (Okta's default 0.5; 1 = no per-token cap). */
   tokenShare?: number;
+  /**
+   * More API tokens the org accepts besides `token`, each with its own share of every bucket
+   * (null: `tokenShare`). Okta limits each token separately, all of them within the org's bucket.
+   */
+  extraTokens?: Record<string, number | null>;
   /** Simultaneous requests allowed; beyond that 429 with X-Rate-Limit-Limit: 0. 0 = unlimited. */
   concurrency?: number;
   /** Added to every API answer: base ms and ± jitter ms. */
@@ -78,6 +83,7 @@ export interface ResolvedOptions {
   windowMs: number;
   limits: Record<BucketName, number>;
   tokenShare: number;
+  extraTokens: Map<string, number>;
   concurrency: number;
   latencyMs: number;
   jitterMs: number;
@@ -123,6 +129,13 @@ export function resolveOptions(o: SimOptions, generateToken: () => string): Reso
   }
   const tokenShare = fraction('token-share', o.tokenShare, 0.5);
   if (tokenShare === 0) throw new ConfigError('SIM_OPTION', 'token-share must be above 0 (1 disables the per-token cap)');
+  const extraTokens = new Map<string, number>();
+  for (const [t, share] of Object.entries(o.extraTokens ?? {})) {
+    if (!/^[\x21-\x7e]+$/.test(t)) throw new ConfigError('SIM_OPTION', 'an extra token must be printable ASCII without spaces');
+    const f = fraction('extra token share', share ?? tokenShare, tokenShare);
+    if (f === 0) throw new ConfigError('SIM_OPTION', 'an extra token\'s share must be above 0');
+    extraTokens.set(t, f);
+  }
   return {
     host: o.host ?? '127.0.0.1',
     port: Math.floor(nonNegative('port', o.port, 0)),
@@ -131,6 +144,7 @@ export function resolveOptions(o: SimOptions, generateToken: () => string): Reso
     windowMs: nonNegative('window', o.windowSeconds, 60) * 1000 || 60_000,
     limits,
     tokenShare,
+    extraTokens,
     concurrency: o.noLimits ? 0 : Math.floor(nonNegative('concurrency', o.concurrency, 0)),
     latencyMs: nonNegative('latency', o.latencyMs, 0),
     jitterMs: nonNegative('latency jitter', o.jitterMs, 0),

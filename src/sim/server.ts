@@ -23,6 +23,8 @@ export interface ServerControls {
   token: string | null;
   /** The token the simulator started with; it always opens /__sim/ (even once revoked). */
   readonly inspectToken: string;
+  /** More tokens of the org (each with its own share of the buckets); revoking `token` leaves them. */
+  readonly extraTokens: ReadonlySet<string>;
   concurrency: number;
   deniedBuckets: Set<BucketName>;
   windowMs: number;
@@ -157,7 +159,7 @@ export function createSimServer(deps: ServerDeps): http.Server {
         return;
       }
       let token = bearer(req);
-      if (token === null || controls.token === null || token !== controls.token) {
+      if (token === null || !(token === controls.token || controls.extraTokens.has(token))) {
         const auth = header(req, 'authorization');
         const viaOAuth = oauth.apps.size > 0 && auth !== undefined && /^(Bearer|DPoP)\s/i.test(auth)
           ? await oauth.authenticate(auth, header(req, 'dpop'), method, new URL(req.url ?? '/', baseUrl), clock.now())
