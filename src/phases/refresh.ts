@@ -77,7 +77,7 @@ export async function refreshUsers(
     activation.refreshed(row.kind as UserKind, row.key, {
       at: now, status: user.status, lastLogin: user.lastLogin ?? null,
       passwordSetAt: PASSWORD_SET.has(user.status) ? ms(user.passwordChanged) ?? now : null,
-      activatedAt: row.reason === 'password.imported' ? null : ms(user.activated),
+      activatedAt: row.passwordImported ? null : ms(user.activated),
     });
     if (user.lastLogin) summary.signedIn++;
     const to: UserState | null = WAITING.has(user.status) ? 'provisioned' : PASSWORD_SET.has(user.status) ? 'active' : null;

@@ -3,11 +3,12 @@ import { E } from './errors.js';
 import type { BucketName } from './options.js';
 import { appRoutes } from './routes/apps.js';
 import { groupRoutes } from './routes/groups.js';
+import { metaRoutes } from './routes/meta.js';
 import { secretRoutes } from './routes/secrets.js';
 import { logRoutes } from './routes/logs.js';
 import { userRoutes } from './routes/users.js';
 
-const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...logRoutes];
+const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...metaRoutes, ...logRoutes];
 
 export interface Match {
   bucket: BucketName;

@@ -4,6 +4,7 @@ import { E } from '../errors.js';
 import { findUser } from '../users.js';
 import { isBucketName, type BucketName } from '../options.js';
 import type { ServerDeps } from '../server.js';
+import { verifyImportedPassword } from '../validation/verify-password.js';
 
 /**
  * `/__sim/` endpoints, with the same token as the API (the original token keeps working here
@@ -15,6 +16,7 @@ import type { ServerDeps } from '../server.js';
  *   POST /__sim/scopes  {"deny": ["apps", ...]}: the token lacks the scope for those buckets (403 E0000006)
  *   POST /__sim/activate/{token}  {"password": "…"}: the user follows the link and sets a password (→ ACTIVE)
  *   POST /__sim/signin/{idOrLogin}: an ACTIVE user signs in (lastLogin)
+ *   POST /__sim/verify-password {"login", "password"}: does the password match the user's imported hash?
  */
 export function statsBody(deps: ServerDeps): Record<string, unknown> {
   const { stats, org, limiter, clock } = deps;
@@ -62,6 +64,13 @@ export function inspectionRoute(method: string, path: string, body: unknown, dep
       }
       deps.controls.deniedBuckets = new Set(deny);
       return { status: 200, body: {} };
+    }
+    case 'POST /__sim/verify-password': {
+      if (typeof b.login !== 'string' || typeof b.password !== 'string') throw E.malformed('Send {"login": "...", "password": "..."}');
+      const u = deps.org.users.getByLogin(b.login);
+      if (!u) throw E.notFound(`${b.login} (User)`);
+      const hash = u.importedHash;
+      return { status: 200, body: { imported: hash !== null, algorithm: hash?.algorithm ?? null, verified: hash !== null && verifyImportedPassword(hash, b.password) } };
     }
     default:
       throw E.notFound(path);
