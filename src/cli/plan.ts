@@ -24,7 +24,10 @@ export function register(program: Command): void {
       await preflightSources(rt.config, USER_SOURCES);
       const org = o.offline ? null : await readOrgSchema(rt.config, rt);
       const specs = userSourceSpecs(rt.config).map((s) => (org?.schema ? { ...s, rules: { ...s.rules, orgSchema: org.schema } } : s));
-      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, specs, { share: effectiveShare(rt.config.okta) });
+      const order = rt.config.sources.panelists?.columns.lastLogin ? 'last-login' as const : 'key' as const;
+      // By day: the same plan all day long (and the same for two sources read a second apart).
+      const since = `${new Date(rt.clock.now() - 365 * 86_400_000).toISOString().slice(0, 10)}T00:00:00`;
+      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, specs, { share: effectiveShare(rt.config.okta), active: { since, order } });
       const unsent = org?.schema ? unsentRequired(org.schema) : [];
       if (unsent.length > 0) process.exitCode = 1;
       if (o.json) {
@@ -47,6 +50,10 @@ export function register(program: Command): void {
         if (plan.rate.remaining < plan.rate.limit * 0.5) out.push(`note: less than half the bucket is left right now: other applications are using it`);
       }
       out.push(`to create: ${plan.toCreate}, to update: ${plan.toUpdate}, ETA ${formatDuration(plan.etaMs)}${plan.rate ? '' : ' (run without --offline to ask Okta for the rate)'}`);
+      if (plan.active) {
+        const when = plan.active.at.map((a) => `${a.percent} % after ${a.etaMs === null ? `${a.position} creations` : formatDuration(a.etaMs)}`).join(', ');
+        out.push(`users active in the last year (last login since ${plan.active.since.slice(0, 10)}): ${plan.active.users}; created (order ${plan.active.order}): ${when}`);
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     } finally {
       rt.close();

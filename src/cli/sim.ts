@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { BUCKETS, isBucketName, type BucketName } from '../sim/options.js';
+import { parseDuration } from '../core/duration.js';
 import { startSimulator, type SimOptions, type Simulator } from '../sim/index.js';
 
 /**
@@ -25,6 +26,8 @@ export interface SimFlags {
   seed?: string;
   state?: string;
   saveInterval?: string;
+  linkLifetime?: string;
+  emailsPerRecipient?: string;
 }
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean = () => true): number | undefined {
@@ -87,6 +90,12 @@ export function simOptionsFromFlags(f: SimFlags): SimOptions {
   if (f.state !== undefined) o.stateFile = f.state;
   const every = num('--save-interval', f.saveInterval, (n) => n >= 0);
   if (every !== undefined) o.saveIntervalMs = every * 1000;
+  if (f.linkLifetime !== undefined) {
+    const ms = parseDuration(f.linkLifetime);
+    if (ms === null) throw new UsageError('SIM_FLAG', `--link-lifetime ${f.linkLifetime}: write a duration such as 7d, 8h or 90m`);
+    o.linkLifetimeSeconds = ms / 1000;
+  }
+  o.emailsPerRecipientPerMinute = num('--emails-per-recipient', f.emailsPerRecipient, (n) => Number.isInteger(n) && n >= 0);
   for (const k of Object.keys(o) as (keyof SimOptions)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
@@ -137,6 +146,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed for faults and ids (reproducible runs)')
     .option('--state <file>', 'persist the org: .json, or .db/.sqlite for SQLite (loaded at start, saved periodically and on stop)')
     .option('--save-interval <seconds>', 'how often --state is saved while running (default 30; 0 = only on stop)')
+    .option('--link-lifetime <duration>', "how long an activation link works (the org's setting; default 7d)")
+    .option('--emails-per-recipient <n>', "Okta's per-recipient email limit per minute (default 30; 0 = none)")
     .action(async (f: SimFlags) => {
       await runSim(simOptionsFromFlags(f), process.stdout, () => untilSignal());
     });

@@ -7,6 +7,7 @@ import { buildOrgStatus, renderOrgStatus } from '../report/org-status.js';
 import { systemClock } from '../core/clock.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 import { formatDuration, table } from '../report/summary.js';
+import { renderFunnel } from '../report/funnel-text.js';
 import { configFlags, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { jsonText, terminalText } from '../core/terminal-text.js';
 
@@ -23,6 +24,7 @@ export function renderStatus(s: StatusModel): string {
   if (s.progress) lines.push(`progress: ${s.progress.phase} ${s.progress.done}/${s.progress.total}${s.progress.fresh ? '' : ' (not moving)'}`);
   lines.push(`rate: ${Math.round(s.rate.currentPerMinute)}/min now, ${Math.round(s.rate.averagePerMinute)}/min over ${formatDuration(s.rate.windowMs)}${s.rate.bucket ? `; bucket ${s.rate.bucket.bucket} limit ${s.rate.bucket.limit}/min, this run's share ${s.rate.bucket.allowedPerMinute}/min` : ''}`);
   lines.push(`429s: ${s.throttling.rateLimited} and retries: ${s.throttling.retries} in the last ${formatDuration(s.throttling.windowMs)}; ETA ${formatDuration(s.eta.ms)}`);
+  if (s.activation && s.activation.totals.emailed > 0) lines.push('', renderFunnel(s.activation, s.generatedAt));
   if (s.failures.length) {
     lines.push('', 'needs attention:');
     for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.state} ${terminalText(f.reason)}: ${f.count}`);
@@ -60,7 +62,8 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
       const show = (): void => {
-        const model = buildStatus(rt.journal, { now: systemClock.now() });
+        const now = systemClock.now();
+        const model = buildStatus(rt.journal, { now, funnel: rt.journal.activation?.funnel(now) ?? null });
         const text = o.json ? jsonText(model, 2) : renderStatus(model);
         process.stdout.write(o.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}\n` : `${text}\n`);
       };

@@ -4,6 +4,8 @@ import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { InterruptedError } from '../core/errors.js';
 import { effectiveShare } from '../config/load.js';
 import { createUsers } from '../phases/create.js';
+import { pageByLastLogin } from '../journal/activation.js';
+import { defaultOrder } from './users-activate.js';
 import { planUsers, snapshotUsers } from '../phases/plan.js';
 import { attachProgress } from '../report/progress.js';
 import { formatDuration, planTable, stateSummary } from '../report/summary.js';
@@ -19,13 +21,14 @@ export function registerCreate(users: Command): void {
       .description('create every pending admin and panelist in Okta as a STAGED user; resumable; a rerun syncs what changed')
       .addOption(new Option('--kind <kind>', 'only this kind').choices(['admins', 'panelists']))
       .addOption(new Option('--limit <n>', 'create at most N users in this run').argParser(parseWhole))
+      .addOption(new Option('--order <order>', 'who first: last-login (most recent EFS sign-in first; the default when panelists map lastLogin) or key').choices(['last-login', 'key']))
       .option('--deactivate-removed', 'deactivate the Okta users of records that left the source or became excluded (default: only report them)')
       .addOption(new Option('--max-deactivate-share <fraction>', "deactivating more than this share of the installation's users needs --yes (default 0.05: safety.maxDeactivateShare)").argParser(parseShare))
       .option('--yes', 'confirm a deactivation larger than the allowed share')
       .option('--adopt-groups', "use Okta groups with the installation's names that this journal did not create (their members stay foreign)")
       .addOption(new Option('--dry-run', 'show what would be done and call nothing in Okta').conflicts(['limit']))
       .addOption(dashboardOption()),
-  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; yes?: boolean; adoptGroups?: boolean; dashboard?: boolean | string }) => {
+  ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; yes?: boolean; adoptGroups?: boolean; order?: 'last-login' | 'key'; dashboard?: boolean | string }) => {
     const kinds = parseUserKinds(o.kind);
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
@@ -57,7 +60,8 @@ export function registerCreate(users: Command): void {
       const summary = await createUsers(
         { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
         { installation: rt.config.installation, kinds, onExisting: rt.config.onExisting, concurrency: rt.config.okta.concurrency, limit: o.limit, groupNames: rt.config.groups, deactivateRemoved: o.deactivateRemoved ?? false,
-          maxDeactivateShare: rt.config.safety.maxDeactivateShare, confirmed: o.yes ?? false, adoptGroups: o.adoptGroups ?? false, signal: interrupt.signal },
+          maxDeactivateShare: rt.config.safety.maxDeactivateShare, confirmed: o.yes ?? false, adoptGroups: o.adoptGroups ?? false, signal: interrupt.signal,
+          pendingPage: (o.order ?? defaultOrder(rt, kinds)) === 'last-login' ? (k, after, limit) => pageByLastLogin(rt.journal.db, k, 'pending', after, limit) : undefined },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
       process.stdout.write(`\ncreated ${summary.created}, adopted ${summary.adopted}, linked ${summary.linked}, conflicts ${summary.conflict}, updated ${summary.updated}, deactivated ${summary.deactivated}, taken over by a new key ${summary.inherited}, rejected ${summary.rejected}, failed ${summary.failed} in ${formatDuration(rt.clock.now() - started)}\n\n${stateSummary(rt.journal, kinds)}\n`);

@@ -26,6 +26,7 @@ export function register(program: Command): void {
       if (o.json) process.stdout.write(`${jsonText(result, 2)}\n`);
       else if (result.differences.length === 0) {
         process.stdout.write(`journal and Okta agree: ${result.checked} users checked, ${result.groupMembers} group members\n`);
+        if (result.passwordSetSinceRefresh) process.stdout.write(`${result.passwordSetSinceRefresh} PROVISIONED user(s) have set a password since the last refresh: "efs-okta users refresh" records it\n`);
       } else {
         const rows: string[][] = [['difference', 'kind', 'key', 'okta id', 'expected', 'actual']];
         for (const d of result.differences.slice(0, 50)) rows.push([d.type, d.kind ?? '', d.key ?? '', d.oktaId, d.expected, d.actual]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 
 /**
  * The config file, one per installation (`efs-okta.yaml`). Credentials are never read from it:
@@ -84,6 +85,25 @@ export const databaseSchema = z.strictObject({
 export const OKTA_DEFAULT_TOKEN_SHARE = 0.5;
 const TOKEN_SHARE_RANGE = `must be the token's fraction of the bucket above 0 and at most 1: ${OKTA_DEFAULT_TOKEN_SHARE} is Okta's default`;
 
+const duration = (what: string): z.ZodType<string> =>
+  z.string().refine((v) => parseDuration(v) !== null, `must be a duration such as 7d, 36h, 90m or 0s (${what})`);
+
+/**
+ * Phase 2: Okta's activation links stop working after the org's link lifetime (7 days by default;
+ * the admin sets 8 h–180 d: https://help.okta.com/en-us/content/topics/security/security_general.htm),
+ * which the API does not expose: it is configured here.
+ */
+export const activationSchema = z
+  .strictObject({
+    linkLifetime: duration("the org's activation link lifetime").default('7d'),
+    reminderCap: z.number().int().min(0).max(20).default(2),
+    /** More emails than this in one run need --yes (no terminal) or a typed confirmation. */
+    confirmAbove: z.number().int().min(0).default(50),
+    /** How long Okta's System Log may lag behind a call (a killed reminder run is resolved from it). */
+    systemLogDelay: duration('how far the System Log may lag').default('2m'),
+  })
+  .default({ linkLifetime: '7d', reminderCap: 2, confirmAbove: 50, systemLogDelay: '2m' });
+
 const PRIORITY_RANGE = 'must be a weight above 0 and at most 100: runs share the org in proportion to it (default 1)';
 const MAX_DEACTIVATE_RANGE = 'must be a fraction of the installation\'s users from 0 to 1, e.g. 0.05 (5 %)';
 
@@ -156,6 +176,7 @@ export const configSchema = z.strictObject({
       credentialsFile: z.string().default('portal-credentials.json'),
     })
     .default({ callbackPath: '/oidc/callback', postLogoutPath: '/', tokenEndpointAuthMethod: 'client_secret_basic', assignGroups: ['admin', 'panelist'], credentialsFile: 'portal-credentials.json' }),
+  activation: activationSchema,
   journal: z.string().optional(),
   reportDir: z.string().optional(),
 });

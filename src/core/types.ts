@@ -7,8 +7,10 @@ export const USER_KINDS: readonly UserKind[] = ['admin', 'panelist'];
 /**
  * User record states in the journal (see ARCHITECTURE.md):
  *
- *  pending ─▶ creating ─▶ staged ─▶ activating ─▶ active
- *     │           │   (imported password hash: staged, then activated without an email)
+ *  pending ─▶ creating ─▶ staged ─▶ activating ─▶ provisioned ─▶ active
+ *     │           │   (imported password hash: staged, then activated without an email: active)
+ *     │           │   provisioned: emailed (or handed a link), no password yet (Okta PROVISIONED);
+ *     │           │   active once Okta says ACTIVE (`users refresh` reads it)
  *     ├─▶ skipped   (reason: federated | <excluded status> | excluded)
  *     ├─▶ invalid   (reason code, e.g. email.invalid)
  *     ├─▶ duplicate (duplicate_of: the record kept)
@@ -27,6 +29,7 @@ export type UserState =
   | 'staged'
   | 'updating'
   | 'activating'
+  | 'provisioned'
   | 'active'
   | 'skipped'
   | 'invalid'

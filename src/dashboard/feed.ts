@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describeError } from '../core/errors.js';
 import { openJournal, type SqliteJournal } from '../journal/sqlite.js';
 import { throughputChart } from '../report/html/charts.js';
+import { funnelChart } from '../report/html/funnel-chart.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 
 /** What the dashboard pushes: one status model per journal, with its chart drawn on the server. */
@@ -44,8 +45,9 @@ export class StatusFeed {
         j = openJournal(file, { readonly: true });
         this.handles[id] = j;
       }
-      const status = buildStatus(j, { now });
-      return { id, file: name, status, error: null, chart: throughputChart(status.series, { height: 200 }) };
+      const funnel = j.activation?.funnel(now) ?? null;
+      const status = buildStatus(j, { now, funnel });
+      return { id, file: name, status, error: null, chart: throughputChart(status.series, { height: 200 }) + (funnel && funnel.totals.emailed > 0 ? funnelChart(funnel, { height: 180 }) : '') };
     } catch (err) {
       const handle = this.handles[id];
       if (handle && /no such table/i.test(describeError(err))) {

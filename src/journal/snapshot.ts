@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
-import type { PlanCounts, SnapshotWriter } from './types.js';
+import type { ActiveMilestones, PlanCounts, SnapshotWriter } from './types.js';
 
 /**
  * The source as read now, in a TEMP table of the journal's connection (SQLite keeps it outside the
@@ -23,7 +23,7 @@ const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','
  * States of a record that has (or had) an Okta user we track. `removed` and `failed` included: such a
  * row may hold an Okta user this journal created, which must never be forgotten.
  */
-const OWNED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
+const OWNED_STATES = `('staged','activating','provisioned','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
 
 export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale' | 'preferredLanguage'>): string {
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale, r.preferredLanguage])).digest('base64');
@@ -200,6 +200,21 @@ export class SqliteSnapshot implements SnapshotWriter {
       get(kind).removed += gone.n;
     }
     return [...counts.values()].sort((a, b) => a.kind.localeCompare(b.kind));
+  }
+
+  activeMilestones(since: string, order: 'key' | 'last-login'): ActiveMilestones {
+    this.finalize();
+    // The order of a create run: kind by kind (admins first), then by key or by last login.
+    const by = order === 'last-login' ? "kind, COALESCE(last_login, '') DESC, key" : 'kind, key';
+    const todo = `SELECT last_login, ROW_NUMBER() OVER (ORDER BY ${by}) AS pos FROM snap WHERE cat IN ('create','retry','conflict')`;
+    const { active, toCreate } = this.db.prepare(`SELECT COALESCE(SUM(last_login >= @since), 0) AS active, COUNT(*) AS toCreate FROM (${todo})`).get({ since }) as { active: number; toCreate: number };
+    const at: { percent: number; position: number }[] = [];
+    if (active > 0) {
+      const wanted = [50, 90, 100].map((percent) => ({ percent, n: Math.max(1, Math.ceil((active * percent) / 100)) }));
+      const rows = this.db.prepare(`SELECT n, pos FROM (SELECT pos, ROW_NUMBER() OVER (ORDER BY pos) AS n FROM (${todo}) WHERE last_login >= @since) WHERE n IN (${wanted.map((w) => w.n).join(',')})`).all({ since }) as { n: number; pos: number }[];
+      for (const w of wanted) at.push({ percent: w.percent, position: rows.find((r) => r.n === w.n)?.pos ?? toCreate });
+    }
+    return { active, toCreate, at };
   }
 
   apply(now: number): PlanCounts[] {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Kind, RecordState, UserKind } from '../core/types.js';
+import { activationLogOf, type SqliteActivationLog } from './activation.js';
 import { migrations } from './migrations/index.js';
 import { damagedJournalCode, damagedJournalError, missingFolderError } from './open-errors.js';
 import { toJournalRow, type RecordRowSql } from './rows.js';
@@ -93,6 +94,14 @@ export class SqliteJournal implements Journal {
         context: { path: this.path, existing, installation },
       });
     }
+  }
+
+  private activationLog: SqliteActivationLog | null | undefined;
+
+  /** The activation funnel (migration 009); null in a read-only journal written by an older version. */
+  get activation(): SqliteActivationLog | null {
+    if (this.activationLog === undefined) this.activationLog = activationLogOf(this.db);
+    return this.activationLog;
   }
 
   close(): void {

@@ -156,4 +156,15 @@ export interface SnapshotWriter {
   /** Applies the snapshot to the journal (new, changed, removed); returns the counts it applied. */
   apply(now: number): PlanCounts[];
   discard(): void;
+  /**
+   * Where, in the order a create run takes them, the users to create whose last login is at or after
+   * `since` stand: the positions of the first 50 %, 90 % and 100 % of them (1-based).
+   */
+  activeMilestones?(since: string, order: 'key' | 'last-login'): ActiveMilestones;
+}
+
+export interface ActiveMilestones {
+  active: number;
+  toCreate: number;
+  at: { percent: number; position: number }[];
 }

@@ -33,11 +33,15 @@ export function toOktaUser(raw: unknown): OktaUser {
   // Activation is asynchronous: Okta may still show the old status with `transitioningToStatus`
   // (User model, Okta Management OpenAPI). The activation went through, so the user counts as the
   // status it is moving to; an update in that moment gets 409 E0000112, which the governor retries.
+  const time = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : null);
   const transitioning = typeof u.transitioningToStatus === 'string' && u.transitioningToStatus !== '' ? (u.transitioningToStatus as OktaUserStatus) : null;
   return {
     id: String(u.id ?? ''),
     status: transitioning ?? (String(u.status ?? 'STAGED') as OktaUserStatus),
     ...(transitioning ? { transitioningToStatus: transitioning } : {}),
+    activated: time(u.activated),
+    lastLogin: time(u.lastLogin),
+    passwordChanged: time(u.passwordChanged),
     profile: {
       ...profile,
       login: String(profile.login ?? ''),

@@ -1,11 +1,12 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import type { Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
 import { createOktaClient, normalizeOrgUrl, resolveCredentials, type CredentialSources } from './client.js';
 import { GovernedRequestExecutor } from './executor.js';
 import { appOps } from './gateway-apps.js';
 import { groupOps } from './gateway-groups.js';
 import { userOps } from './gateway-users.js';
+import { lifecycleOps } from './gateway-lifecycle.js';
 import type { GovernorBudget } from './budget.js';
 import { Governor } from './governor.js';
 import { OAuthTokenProvider } from './oauth-token.js';
@@ -21,6 +22,7 @@ export interface GatewayDeps {
   governor: Governor;
   orgUrl: string;
   emitter?: CoreEmitter;
+  clock?: Clock;
   tokens?: OAuthTokenProvider | null;
 }
 
@@ -43,6 +45,7 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
   const users = userOps(client);
   const groups = groupOps(client);
   const apps = appOps(client);
+  const lifecycle = lifecycleOps(client, () => (deps.clock ?? systemClock).now());
 
   async function probeUsersBucket(): Promise<BucketReading | null> {
     try {
@@ -89,6 +92,7 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
     ...users,
     ...groups,
     ...apps,
+    ...lifecycle,
     probeUsersBucket,
   };
 }
@@ -138,7 +142,7 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
     executor.useTokenProvider(tokens);
   }
   const client = createOktaClient({ orgUrl, executor, credentials });
-  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter, tokens });
+  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter, tokens, clock: options.clock });
 }
 
 function budgetOption(budget: GovernorBudget | undefined): { budget?: GovernorBudget } {

@@ -95,13 +95,16 @@ export function ruleFor(status: number | 'network', code: string | null, concurr
  * or a group membership twice is answered with an error we resolve (login/name already exists);
  * but app labels are not unique (since 2021) and every POST of a client secret adds one, so a
  * create-app or new-secret POST whose answer was lost must not be sent again blindly: it fails,
- * and the portal phase looks the app up by label on the next run.
+ * and the portal phase looks the app up by label on the next run. Every reactivate sends a new
+ * email and leaves the user PROVISIONED (nothing answers "already done"): a lost answer is
+ * resolved from the System Log by the reminder phase, never by sending again.
  */
 export function isReplaySafe(method: string, path: string): boolean {
   if (method.toUpperCase() !== 'POST') return true;
   const p = pathOnly(path);
   if (/^\/api\/v1\/apps$/.test(p)) return false;
   if (/^\/api\/v1\/apps\/[^/]+\/credentials\/secrets$/.test(p)) return false;
+  if (/^\/api\/v1\/users\/[^/]+\/lifecycle\/reactivate$/.test(p)) return false;
   return true;
 }
 

@@ -30,6 +30,10 @@ export interface OktaUser {
   profile: OktaUserProfile;
   /** Okta's `created` (epoch ms), when the answer had it: the proof of a lost create compares it. */
   created?: number | null;
+  /** ISO times Okta keeps on the user (null when never): activation funnel readings. */
+  activated?: string | null;
+  lastLogin?: string | null;
+  passwordChanged?: string | null;
 }
 
 export interface OktaGroup {
@@ -95,6 +99,8 @@ export interface OktaGateway {
   activateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
   /** POST /lifecycle/reactivate: a new activation link (or email) for a PROVISIONED or RECOVERY user. */
   reactivateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
+  /** Okta's System Log: did a reactivation of this user happen since `sinceMs`? */
+  reactivatedSince(userId: string, sinceMs: number): Promise<boolean>;
   deactivateUser(userId: string): Promise<void>;
   /** Deletes a DEPROVISIONED user (Okta's second DELETE); 404 counts as done. */
   deleteUser(userId: string): Promise<void>;

@@ -37,6 +37,10 @@ export interface ActivateOptions {
   concurrency: number;
   signal?: AbortSignal;
   onLink?: (row: JournalRow, activationUrl: string) => void;
+  /** A link went out (by email, or into the links file): the funnel records when, before the state. */
+  onLinkSent?: (row: JournalRow, byEmail: boolean) => void;
+  /** The order records are activated in (default: the journal's, by source key). */
+  rows?: (journal: Journal, options: ActivateOptions) => AsyncGenerator<JournalRow>;
 }
 
 export interface ActivateSummary {
@@ -61,7 +65,7 @@ function activatable(c: { state: string; reason: string | null }): boolean {
 
 const PAGE = 500;
 
-async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGenerator<JournalRow> {
+export async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGenerator<JournalRow> {
   let after: { kind: string; key: string } | null = null;
   let yielded = 0;
   for (;;) {
@@ -127,7 +131,10 @@ export async function activateUsers(
     emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
   };
   const done = (row: JournalRow, email: boolean): void => {
-    setState(row, 'active', { lastError: null, reason: row.passwordImported ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
+    // Without a password the user is PROVISIONED until they follow the link: not active yet.
+    const imported = row.passwordImported;
+    if (!imported) options.onLinkSent?.(row, email);
+    setState(row, imported ? 'active' : 'provisioned', { lastError: null, reason: imported ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
     emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
   };
 
@@ -252,7 +259,7 @@ export async function activateUsers(
   try {
     // With --per-hour the starts are spaced on one clock: a single worker keeps the spacing exact.
     const concurrency = options.perHour ? 1 : options.concurrency;
-    const result = await runPool(stagedRows(journal, options), concurrency, activate, options.signal);
+    const result = await runPool((options.rows ?? stagedRows)(journal, options), concurrency, activate, options.signal);
     summary.interrupted = result.interrupted;
   } catch (err) {
     if (!(options.signal?.aborted && err === options.signal.reason)) throw err;

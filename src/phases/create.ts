@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
 import type { Kind, UserKind, UserState } from '../core/types.js';
+import type { LastLoginCursor } from '../journal/activation.js';
 import type { Journal, JournalRow, StateChange } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
 import { ensureGroups } from './groups.js';
@@ -45,6 +46,11 @@ export interface CreateOptions {
   /** --yes: the operator confirmed a mass deactivation. */
   confirmed?: boolean;
   signal?: AbortSignal;
+  /**
+   * --order last-login: pending records a page at a time, most recent EFS sign-in first
+   * (journal/activation.ts pageByLastLogin); without it, pending records go in key order.
+   */
+  pendingPage?: (kinds: UserKind[], after: LastLoginCursor | null, limit: number) => JournalRow[];
 }
 
 export interface CreateSummary {
@@ -62,13 +68,34 @@ export interface CreateSummary {
 }
 
 const WORK_STATES: UserState[] = ['creating', 'pending', 'failed', 'conflict'];
-const UPDATE_STATES: UserState[] = ['staged', 'active', 'activating'];
-const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'active', 'linked'];
+const UPDATE_STATES: UserState[] = ['staged', 'provisioned', 'active', 'activating'];
+const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'provisioned', 'active', 'linked'];
 const PAGE = 500;
 
 /** Pending work first (while the create budget lasts), then the profile updates of changed users. */
-async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boolean): AsyncGenerator<JournalRow> {
-  for (const [states, dirtyOnly] of [[WORK_STATES, false], [UPDATE_STATES, true]] as const) {
+async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boolean, pendingPage?: CreateOptions['pendingPage']): AsyncGenerator<JournalRow> {
+  if (pendingPage) {
+    // Records a killed run left `creating` are resolved first, then what earlier runs left failed or
+    // in conflict (before the pending pass: a record that fails in this run is not retried in it);
+    // then the pending ones by last login.
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [['creating', 'failed', 'conflict'], false])) yield row;
+    // Kind by kind (admins first, as in key order), each by last login.
+    for (const kind of [...new Set(kinds)].sort() as UserKind[]) {
+      let after: LastLoginCursor | null = null;
+      for (let page = pendingPage([kind], null, PAGE); page.length > 0 && budgetLeft(); page = pendingPage([kind], after, PAGE)) {
+        yield* page;
+        const last = page[page.length - 1] as JournalRow;
+        after = { lastLogin: last.lastLogin ?? '', kind: last.kind, key: last.key };
+      }
+    }
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [UPDATE_STATES, true])) yield row;
+    return;
+  }
+  yield* workItemsOf(journal, kinds, budgetLeft, [WORK_STATES, false], [UPDATE_STATES, true]);
+}
+
+async function* workItemsOf(journal: Journal, kinds: Kind[], budgetLeft: () => boolean, ...groups: (readonly [UserState[], boolean])[]): AsyncGenerator<JournalRow> {
+  for (const [states, dirtyOnly] of groups) {
     let after: { kind: string; key: string } | null = null;
     for (;;) {
       if (!dirtyOnly && !budgetLeft()) break;
@@ -265,7 +292,7 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   };
 
   try {
-    const result = await runPool(workItems(journal, options.kinds, () => createBudget > 0), options.concurrency, processRow, options.signal);
+    const result = await runPool(workItems(journal, options.kinds, () => createBudget > 0, options.pendingPage), options.concurrency, processRow, options.signal);
     summary.interrupted = result.interrupted;
     if (options.deactivateRemoved && !summary.interrupted) {
       const removed = [...journal.all(options.kinds)].filter((r) => r.state === 'removed' && r.ours && r.oktaId);

@@ -1,5 +1,5 @@
 import type { UserKind } from '../core/types.js';
-import type { Journal, PlanCounts, SnapshotWriter } from '../journal/types.js';
+import type { ActiveMilestones, Journal, PlanCounts, SnapshotWriter } from '../journal/types.js';
 import type { BucketReading, OktaGateway } from '../okta/types.js';
 import { normalizeUser } from '../records/normalize.js';
 import type { UserRules } from '../records/types.js';
@@ -29,6 +29,8 @@ export interface Plan {
   toUpdate: number;
   rate: RateEstimate | null;
   etaMs: number | null;
+  /** When 50 %, 90 % and 100 % of the users active in the last year will have been created. */
+  active?: { since: string; order: 'key' | 'last-login'; users: number; at: { percent: number; position: number; etaMs: number | null }[] };
 }
 
 /**
@@ -56,17 +58,27 @@ export async function snapshotUsers(journal: Journal, specs: UserSourceSpec[], s
 export async function planUsers(
   deps: { journal: Journal; okta: OktaGateway | null },
   specs: UserSourceSpec[],
-  options: { share: number; signal?: AbortSignal },
+  options: { share: number; signal?: AbortSignal; active?: { since: string; order: 'key' | 'last-login' } },
 ): Promise<Plan> {
   const snapshot = await snapshotUsers(deps.journal, specs, options.signal);
   let counts: PlanCounts[];
+  let milestones: ActiveMilestones | null = null;
   try {
     counts = snapshot.diff();
+    if (options.active && snapshot.activeMilestones) milestones = snapshot.activeMilestones(options.active.since, options.active.order);
   } finally {
     snapshot.discard();
   }
   const reading = deps.okta ? await deps.okta.probeUsersBucket() : null;
-  return summarizePlan(counts, reading, options.share);
+  const plan = summarizePlan(counts, reading, options.share);
+  if (options.active && milestones && milestones.active > 0) {
+    const perMinute = plan.rate?.perMinute ?? null;
+    plan.active = {
+      ...options.active, users: milestones.active,
+      at: milestones.at.map((m) => ({ ...m, etaMs: perMinute ? Math.ceil((m.position / perMinute) * 60_000) : null })),
+    };
+  }
+  return plan;
 }
 
 export function summarizePlan(counts: PlanCounts[], reading: BucketReading | null, share: number): Plan {

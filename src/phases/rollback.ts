@@ -22,7 +22,7 @@ export interface RollbackPlan {
   deleteGroups: { kind: UserKind; name: string }[];
 }
 
-const OURS_STATES: UserState[] = ['staged', 'activating', 'active', 'updating', 'removed', 'deactivating', 'deactivated', 'failed'];
+const OURS_STATES: UserState[] = ['staged', 'activating', 'provisioned', 'active', 'updating', 'removed', 'deactivating', 'deactivated', 'failed'];
 
 function classify(row: JournalRow): 'delete' | 'unlink' | 'lookup' | null {
   // A linked user keeps its Okta id when its record leaves the source (removed, skipped): the

@@ -9,9 +9,12 @@ export function isFatal(err: unknown): boolean {
   return err instanceof AuthError || err instanceof JournalError;
 }
 
-/** Okta's user status as a journal state, for users found already in Okta. */
+/**
+ * Okta's user status as a journal state, for users found already in Okta. PROVISIONED is a user
+ * who was sent a link and has not set a password yet: not active.
+ */
 export function stateForStatus(status: string): UserState {
-  return status === 'STAGED' ? 'staged' : status === 'DEPROVISIONED' ? 'deactivated' : 'active';
+  return status === 'STAGED' ? 'staged' : status === 'DEPROVISIONED' ? 'deactivated' : status === 'PROVISIONED' ? 'provisioned' : 'active';
 }
 
 /** The Okta profile we write for a journal row (Okta's default schema fields only). */

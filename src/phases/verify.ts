@@ -22,17 +22,22 @@ export interface Difference {
 export interface VerifyResult {
   checked: number;
   groupMembers: number;
+  /** The journal says PROVISIONED, Okta says they set a password since: progress, not a difference (`users refresh` records it). */
+  passwordSetSinceRefresh: number;
   differences: Difference[];
 }
 
-const TRACKED: UserState[] = ['staged', 'activating', 'active', 'linked'];
+const TRACKED: UserState[] = ['staged', 'activating', 'provisioned', 'active', 'linked'];
 const PAGE = 500;
-const ACTIVE_LIKE: OktaUserStatus[] = ['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT'];
+/** Okta statuses of a user who has set a password (PROVISIONED: emailed, no password yet). */
+const PASSWORD_SET: OktaUserStatus[] = ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'];
+const WAITING: OktaUserStatus[] = ['PROVISIONED', 'RECOVERY'];
 
 function statusMatches(state: string, status: OktaUserStatus): boolean {
   if (state === 'staged') return status === 'STAGED';
-  if (state === 'active') return ACTIVE_LIKE.includes(status);
-  if (state === 'activating') return status === 'STAGED' || ACTIVE_LIKE.includes(status);
+  if (state === 'provisioned') return WAITING.includes(status);
+  if (state === 'active') return PASSWORD_SET.includes(status) || status === 'RECOVERY';
+  if (state === 'activating') return status === 'STAGED' || WAITING.includes(status) || PASSWORD_SET.includes(status);
   return status !== 'DEPROVISIONED';
 }
 
@@ -72,6 +77,7 @@ export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway },
   const differences: Difference[] = [];
   const known = new Set<string>();
   let checked = 0;
+  let passwordSetSinceRefresh = 0;
   for await (const row of trackedRows(journal, kinds)) {
     if (!row.oktaId) continue;
     known.add(row.oktaId);
@@ -90,7 +96,8 @@ export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway },
     const missingGroups = wantGroups.filter((g) => kinds.includes(g) && journal.group(g) && !entry?.groups.has(g));
     if (missingGroups.length) differences.push({ ...base, type: 'not_in_group', expected: missingGroups.join(','), actual: [...(entry?.groups ?? [])].join(',') || 'none' });
     const u = user as OktaUser;
-    if (!statusMatches(row.state, u.status)) differences.push({ ...base, type: 'unexpected_status', expected: row.state, actual: u.status });
+    if (row.state === 'provisioned' && PASSWORD_SET.includes(u.status)) passwordSetSinceRefresh++;
+    else if (!statusMatches(row.state, u.status)) differences.push({ ...base, type: 'unexpected_status', expected: row.state, actual: u.status });
     // A --no-email activation that Okta carried out but whose link never reached the links file:
     // the user cannot sign in and nobody has the link. `users activate` issues a new one.
     if (row.state === 'activating' && row.activation === 'link' && u.status === 'PROVISIONED') {
@@ -107,5 +114,5 @@ export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway },
     // user's memberships): the journal knows them; the sync reports them, not verify.
     if (!known.has(id) && !journal.findByOktaId(id).some((r) => r.state !== 'deleted')) differences.push({ type: 'not_in_journal', kind: null, key: null, login: m.user.profile.login, oktaId: id, expected: 'not in the groups', actual: `member of ${[...m.groups].join(',')}` });
   }
-  return { checked, groupMembers: members.size, differences };
+  return { checked, groupMembers: members.size, passwordSetSinceRefresh, differences };
 }

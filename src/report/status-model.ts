@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Kind, RecordState } from '../core/types.js';
+import type { FunnelData } from '../journal/activation.js';
 import type { ActivityEntry, Journal } from '../journal/types.js';
 
 /**
@@ -25,7 +26,7 @@ export type StateCategory = 'inOkta' | 'toDo' | 'needsAction' | 'notMigrated';
  */
 export const STATE_CATEGORY: Record<RecordState, StateCategory> = {
   pending: 'toDo', creating: 'toDo', registering: 'toDo',
-  staged: 'inOkta', updating: 'inOkta', activating: 'inOkta', active: 'inOkta', linked: 'inOkta', registered: 'inOkta',
+  staged: 'inOkta', updating: 'inOkta', activating: 'inOkta', provisioned: 'inOkta', active: 'inOkta', linked: 'inOkta', registered: 'inOkta',
   invalid: 'needsAction', conflict: 'needsAction', failed: 'needsAction',
   skipped: 'notMigrated', duplicate: 'notMigrated', removed: 'notMigrated', deactivating: 'notMigrated',
   deactivated: 'notMigrated', deleting: 'notMigrated', deleted: 'notMigrated',
@@ -37,8 +38,10 @@ export interface KindStatus {
   /** Settled records: total − toDo. */
   done: number;
   inOkta: number;
-  /** Users ACTIVE in Okta (portals: registered). */
+  /** Users ACTIVE in Okta: password set (portals: registered). */
   active: number;
+  /** Users emailed (or handed a link) who have not set a password yet (Okta PROVISIONED). */
+  provisioned: number;
   toDo: number;
   needsAction: number;
   notMigrated: number;
@@ -109,6 +112,8 @@ export interface StatusModel {
   failures: ReasonCount[];
   skipped: ReasonCount[];
   series: StatusSeries;
+  /** The activation funnel (emailed → password set → signed in, per wave), when the journal has one. */
+  activation: FunnelData | null;
 }
 
 /** Bars of the chart: records settled, 429s and retries per `bucketMs` from `from` (aligned down). */
@@ -128,6 +133,8 @@ export interface StatusOptions {
   bucketMs?: number;
   /** A progress report older than this means no run is moving (default 15 s; runs report every second). */
   freshMs?: number;
+  /** The journal's activation funnel (journal/activation.ts), read by the caller. */
+  funnel?: FunnelData | null;
 }
 
 const ACTIVITY_TYPES = ['progress', 'rate:limited', 'request:retry', 'rate:learned'];
@@ -146,7 +153,7 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
   const freshMs = options.freshMs ?? 15_000;
 
   const { kinds, failures, skipped } = countKinds(journal);
-  const totals = { total: 0, done: 0, inOkta: 0, active: 0, toDo: 0, needsAction: 0, notMigrated: 0 };
+  const totals = { total: 0, done: 0, inOkta: 0, active: 0, provisioned: 0, toDo: 0, needsAction: 0, notMigrated: 0 };
   for (const k of kinds) for (const f of Object.keys(totals) as (keyof typeof totals)[]) totals[f] += k[f];
 
   const runs = journal.lastRuns(20);
@@ -207,6 +214,8 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
     failures: sortReasons(failures, NEEDS_ACTION_ORDER),
     skipped: sortReasons(skipped, ['skipped', 'duplicate', 'removed']),
     series,
+    // Null until a link has been sent: a journal before phase 2 has no funnel to show.
+    activation: options.funnel && options.funnel.totals.emailed > 0 ? options.funnel : null,
   };
 }
 
@@ -217,7 +226,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
   for (const row of journal.countByState()) {
     let k = byKind.get(row.kind);
     if (!k) {
-      k = { kind: row.kind, total: 0, done: 0, inOkta: 0, active: 0, toDo: 0, needsAction: 0, notMigrated: 0, states: {} };
+      k = { kind: row.kind, total: 0, done: 0, inOkta: 0, active: 0, provisioned: 0, toDo: 0, needsAction: 0, notMigrated: 0, states: {} };
       byKind.set(row.kind, k);
     }
     const category = STATE_CATEGORY[row.state] ?? 'notMigrated';
@@ -225,6 +234,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
     k[category] += row.count;
     if (category !== 'toDo') k.done += row.count;
     if (row.state === 'active' || row.state === 'registered') k.active += row.count;
+    if (row.state === 'provisioned') k.provisioned += row.count;
     k.states[row.state] = (k.states[row.state] ?? 0) + row.count;
     const reason = { kind: row.kind, state: row.state, reason: row.reason ?? row.state, count: row.count };
     if (category === 'needsAction' || LOST_LINK_REASONS.includes(row.reason ?? '')) failures.push(reason);

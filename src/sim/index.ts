@@ -57,6 +57,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const clock: Clock = options.clock ?? systemClock;
   const o = resolveOptions(options, () => secretString(30));
   const org = new Org(clock, o.seed);
+  org.tokens.lifetimeMs = o.linkLifetimeMs;
+  org.recipients.perMinute = o.emailsPerRecipientPerMinute;
   org.behaviour.asyncActivationRequests = Math.max(0, Math.floor(options.asyncActivation ?? 0));
   org.behaviour.identityEngine = options.identityEngine ?? false;
   // The API token's and each service app's share as the Principal Rate Limits API shows it.

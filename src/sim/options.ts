@@ -72,6 +72,10 @@ export interface SimOptions {
   stateFile?: string;
   /** How often the state file is saved while running (ms); 0 = only at stop. Default 30 s. */
   saveIntervalMs?: number;
+  /** How long an activation link works (the org admin's setting, 8 h–180 d in Okta; default 7 days). */
+  linkLifetimeSeconds?: number;
+  /** Okta's per-recipient email limit per minute (default 30); 0 = none. */
+  emailsPerRecipientPerMinute?: number;
   clock?: Clock;
 }
 
@@ -93,6 +97,8 @@ export interface ResolvedOptions {
   seed: number | null;
   stateFile: string | null;
   saveIntervalMs: number;
+  linkLifetimeMs: number;
+  emailsPerRecipientPerMinute: number;
 }
 
 export function isBucketName(s: string): s is BucketName {
@@ -154,5 +160,7 @@ export function resolveOptions(o: SimOptions, generateToken: () => string): Reso
     seed: o.seed ?? null,
     stateFile: o.stateFile ?? null,
     saveIntervalMs: nonNegative('save interval', o.saveIntervalMs, 30_000),
+    linkLifetimeMs: nonNegative('link lifetime', o.linkLifetimeSeconds, 7 * 86_400) * 1000,
+    emailsPerRecipientPerMinute: Math.floor(nonNegative('emails per recipient', o.emailsPerRecipientPerMinute, 30)),
   };
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { AppStore } from './store/apps.js';
 import { GroupStore } from './store/groups.js';
 import { UserStore } from './store/users.js';
+import { ActivationTokens, RecipientLimit } from './activation.js';
 import { IdMaker, Rng } from './random.js';
 
 /** An activation (or reactivation) email Okta would have sent; kept for `/__sim/outbox`. */
@@ -12,6 +13,14 @@ export interface OutboxEmail {
   template: 'activation' | 'reactivation';
   activationUrl: string;
   sentAt: string;
+}
+
+/** A System Log event (https://developer.okta.com/docs/reference/api/system-log/#logevent-object), the fields the simulator fills. */
+export interface LogEventRec {
+  uuid: string;
+  published: number;
+  eventType: string;
+  targetId: string;
 }
 
 export interface OrgBehaviour {
@@ -44,6 +53,9 @@ export class Org {
   readonly groups = new GroupStore();
   readonly apps = new AppStore();
   outbox: OutboxEmail[] = [];
+  readonly tokens = new ActivationTokens();
+  readonly recipients = new RecipientLimit();
+  systemLog: LogEventRec[] = [];
   readonly ids: IdMaker;
   /** Okta behaviours that vary by org or by moment; tests switch them on (see OrgBehaviour). */
   readonly behaviour: OrgBehaviour = {
@@ -78,6 +90,10 @@ export class Org {
     }
   }
 
+  log(eventType: string, targetId: string): void {
+    this.systemLog.push({ uuid: this.ids.make('log'), published: this.now(), eventType, targetId });
+  }
+
   private addEveryone(): void {
     const now = this.now();
     this.groups.insert({
@@ -96,6 +112,9 @@ export class Org {
     this.groups.clear();
     this.apps.clear();
     this.outbox = [];
+    this.tokens.clear();
+    this.recipients.clear();
+    this.systemLog = [];
     this.secretValues.clear();
     this.addEveryone();
   }

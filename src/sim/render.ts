@@ -22,7 +22,7 @@ export function userJson(u: UserRec, base: string): Record<string, unknown> {
     created: iso(u.created),
     activated: iso(u.activated),
     statusChanged: iso(u.statusChanged),
-    lastLogin: null,
+    lastLogin: iso(u.lastLogin),
     lastUpdated: iso(u.lastUpdated),
     passwordChanged: iso(u.passwordChanged),
     type: { id: DEFAULT_USER_TYPE_ID },

@@ -5,9 +5,10 @@ import { appRoutes } from './routes/apps.js';
 import { groupRoutes } from './routes/groups.js';
 import { metaRoutes } from './routes/meta.js';
 import { secretRoutes } from './routes/secrets.js';
+import { logRoutes } from './routes/logs.js';
 import { userRoutes } from './routes/users.js';
 
-const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...metaRoutes];
+const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...metaRoutes, ...logRoutes];
 
 export interface Match {
   bucket: BucketName;

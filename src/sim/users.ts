@@ -67,8 +67,12 @@ function checkLoginFree(org: Org, login: string, self: UserRec | null): void {
 function activationFor(org: Org, u: UserRec, base: string, sendEmail: boolean, template: 'activation' | 'reactivation'): ActivationAnswer | Record<string, never> {
   const activationToken = secretString(15);
   const activationUrl = org.behaviour.identityEngine ? `${base}/tokens/${activationToken}/verify` : `${base}/welcome/${activationToken}`;
+  org.tokens.issue(activationToken, u.id, org.now());
+  org.log(template === 'activation' ? 'user.lifecycle.activate' : 'user.lifecycle.reactivate', u.id);
   if (!sendEmail) return { activationToken, activationUrl };
-  org.outbox.push({ to: u.email, userId: u.id, login: u.login, template, activationUrl, sentAt: new Date(org.now()).toISOString() });
+  if (org.recipients.allow(u.email, org.now())) {
+    org.outbox.push({ to: u.email, userId: u.id, login: u.login, template, activationUrl, sentAt: new Date(org.now()).toISOString() });
+  }
   return {};
 }
 

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testInstallation, type TestInstallation } from '../helpers/installation.js';
+import { DIST_CLI, testInstallation, type TestInstallation } from '../helpers/installation.js';
 import { runCli } from '../phases/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
@@ -54,11 +55,37 @@ describe('cli/users activate', () => {
     // The dry run counts who --only and --max select, as the run will.
     const dryOnly = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only]);
     expect(dryOnly.stdout).toMatch(/would activate 3 of \d+ staged users \(those of .*wave\.txt\)/);
-    const dryOnlyMax = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only, '--max', '2']);
+    const dryOnlyMax = await runCli(inst, ['users', 'activate', '--dry-run', '--kind', 'panelists', '--only', only, '--max', '2', '--order', 'key']);
     expect(dryOnlyMax.stdout).toMatch(/would activate 2 of \d+ staged users/);
-    const r = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--only', only, '--max', '2']);
+    const r = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--only', only, '--max', '2', '--order', 'key']);
     expect(r.code).toBe(0);
     expect(inst.sim.outbox().map((e) => e.login).sort()).toEqual([staged[0]!.login, staged[1]!.login].sort());
     expect(r.stdout).toMatch(/activated 2 \(2 emailed, 0 links\)/);
+  });
+
+  it('--start-at waits before the first email: killed while waiting nothing was sent; started again after the time, it sends', async () => {
+    inst = await testInstallation();
+    await inst.create();
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const child = spawn(process.execPath, [DIST_CLI, 'users', 'activate', '--kind', 'admins', '--start-at', later, '-c', inst.configFile], {
+      cwd: inst.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...inst.env },
+    });
+    let out = '';
+    // The plan line is printed just before the wait: kill the run once it waits.
+    await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      if (out.includes('starting ')) resolve();
+    }));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(out).toMatch(new RegExp(`will send \\d+ activation emails to \\d+ admins, as fast as the rate limits allow, starting ${later.replace(/[.]/g, '\\.')} \\(in (59m|1h)`));
+    expect(inst.sim.outbox()).toHaveLength(0);
+    const rt = await inst.open();
+    expect([...rt.journal.all(['admin'])].filter((r) => r.state === 'staged').length).toBeGreaterThan(3);
+    rt.close();
+    const r = await runCli(inst, ['users', 'activate', '--kind', 'admins', '--start-at', new Date(Date.now() - 60_000).toISOString()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('starting now');
+    expect(inst.sim.outbox().length).toBeGreaterThan(3);
   });
 });

@@ -37,7 +37,7 @@ describe('cli users create: the mass-change guard and --adopt-groups', () => {
     expect(plan.stdout).toMatch(new RegExp(`panelist\\s+back in source, deactivated: reactivate \\(users activate\\)\\s+${gone}`));
     const rerun = await runCli(inst, ['users', 'create']);
     expect(rerun.stderr).toMatch(new RegExp(`${gone} users whose Okta user was deactivated are back in the source: "efs-okta users activate" reactivates them`));
-    const activate = await runCli(inst, ['users', 'activate', '--kind', 'panelists']);
+    const activate = await runCli(inst, ['users', 'activate', '--kind', 'panelists', '--yes']);
     expect(activate.code, activate.stderr).toBe(0);
     expect(activate.stdout).toMatch(new RegExp(`reactivated ${gone}`));
     expect(deprovisioned(inst)).toBe(0);

@@ -84,7 +84,7 @@ describe('phases/activate (phase 2) against the simulator', () => {
       expect([...emails.values()].every((n) => n === 1)).toBe(true);
       for (const r of [...admins, ...panelists]) {
         expect(inst.sim.org.users.get(r.oktaId!)?.status).toBe('PROVISIONED');
-        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'active', reason: 'activation.email' });
+        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'provisioned', reason: 'activation.email' });
       }
       // A rerun has nothing left to do.
       const w5 = await activate(rt, clock, {});
@@ -111,8 +111,8 @@ describe('phases/activate (phase 2) against the simulator', () => {
       const summary = await run;
       expect(summary).toMatchObject({ activated: 1, failed: 0, interrupted: true });
       const rows = [...rt.journal.all(['admin'])].filter((r) => r.oktaId);
-      expect(rows.filter((r) => r.state === 'active')).toHaveLength(1);
-      for (const r of rows.filter((x) => x.state !== 'active')) expect([r.state, r.reason, r.attempts]).toEqual(['staged', null, 0]);
+      expect(rows.filter((r) => r.state === 'provisioned')).toHaveLength(1);
+      for (const r of rows.filter((x) => x.state !== 'provisioned')) expect([r.state, r.reason, r.attempts]).toEqual(['staged', null, 0]);
       expect(inst.sim.outbox()).toHaveLength(1);
     } finally {
       rt.close();
@@ -139,8 +139,8 @@ describe('phases/activate (phase 2) against the simulator', () => {
       expect(emailsPerUser(inst.sim).get(victim.oktaId!)).toBe(1);
       expect(emailsPerUser(inst.sim).get(notSent.oktaId!)).toBe(1);
       expect(inst.sim.outbox()).toHaveLength(2);
-      expect(rt.journal.get(victim.kind, victim.key)).toMatchObject({ state: 'active', reason: 'activation.previous_run' });
-      expect(rt.journal.get(notSent.kind, notSent.key)).toMatchObject({ state: 'active', reason: 'activation.email' });
+      expect(rt.journal.get(victim.kind, victim.key)).toMatchObject({ state: 'provisioned', reason: 'activation.previous_run' });
+      expect(rt.journal.get(notSent.kind, notSent.key)).toMatchObject({ state: 'provisioned', reason: 'activation.email' });
     } finally {
       rt.close();
     }
@@ -162,7 +162,7 @@ describe('phases/activate (phase 2) against the simulator', () => {
       expect(emails.get(victim.oktaId!)).toBe(1);
       expect([...emails.values()].every((n) => n === 1)).toBe(true);
       // The retry met E0000016 (already active): done, and the email Okta sent on the first call counts.
-      expect(rt.journal.get('admin', victim.key)).toMatchObject({ state: 'active', reason: 'activation.email' });
+      expect(rt.journal.get('admin', victim.key)).toMatchObject({ state: 'provisioned', reason: 'activation.email' });
       expect(staged(rt, 'admin')).toHaveLength(0);
       expect(summary.emailed + summary.alreadyActive).toBe(emails.size);
 
@@ -175,7 +175,7 @@ describe('phases/activate (phase 2) against the simulator', () => {
       expect(proxy.dropped).toBe(2);
       expect(second.summary).toMatchObject({ activated: 0, alreadyActive: 1, reissued: 1, links: 1, failed: 0 });
       expect(links).toHaveLength(1);
-      expect(rt.journal.get('panelist', other.key)).toMatchObject({ state: 'active', reason: 'activation.link' });
+      expect(rt.journal.get('panelist', other.key)).toMatchObject({ state: 'provisioned', reason: 'activation.link' });
       expect(inst.sim.org.users.get(other.oktaId!)?.status).toBe('PROVISIONED');
       expect(emailsPerUser(inst.sim).has(other.oktaId!)).toBe(false);
     } finally {
@@ -195,7 +195,7 @@ describe('phases/activate (phase 2) against the simulator', () => {
       const emails = emailsPerUser(inst.sim);
       expect([...emails.values()].every((n) => n === 1)).toBe(true);
       // Whatever failed after its retries stays staged for the next run; the rest is active with one email.
-      const active = [...rt.journal.all()].filter((r) => r.state === 'active');
+      const active = [...rt.journal.all()].filter((r) => r.state === 'provisioned');
       expect(active.length + staged(rt).length).toBe(before.length);
       expect(emails.size).toBe(active.length);
       expect(summary.activated + summary.alreadyActive).toBe(active.length);

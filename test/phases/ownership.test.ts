@@ -182,7 +182,7 @@ describe('ownership (phases/create, rollback): a user is ours only by our own cr
       expect(summary).toMatchObject({ reactivated: ours.length, failed: 0 });
       expect(links).toHaveLength(ours.length);
       for (const r of ours) {
-        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'active', oktaId: r.oktaId });
+        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'provisioned', oktaId: r.oktaId });
         expect(inst.sim.org.users.get(r.oktaId!)?.status).toBe('PROVISIONED');
       }
     } finally {

@@ -87,7 +87,7 @@ describe('phases/rollback against the simulator', () => {
     try {
       const rows = [...rt.journal.all()];
       const ours = rows.filter((r) => r.ours && r.oktaId && r.state !== 'creating');
-      expect(ours.some((r) => r.state === 'active')).toBe(true);
+      expect(ours.some((r) => r.state === 'provisioned')).toBe(true);
       expect(rt.journal.group('admin')?.created).toBe(true);
       expect(rt.journal.group('panelist')?.created).toBe(false);
 

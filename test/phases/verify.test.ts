@@ -34,7 +34,7 @@ describe('phases/verify against the simulator', () => {
       const before = (i.sim.stats().requests as Record<string, Record<string, number>>)['user-get'] ?? {};
       const result = await verifyUsers({ journal: rt.journal, okta: rt.okta! });
       expect(result.differences.map(brief)).toEqual([]);
-      const tracked = [...rt.journal.all()].filter((r) => ['staged', 'active'].includes(r.state)).length;
+      const tracked = [...rt.journal.all()].filter((r) => ['staged', 'provisioned', 'active'].includes(r.state)).length;
       expect(result.checked).toBe(tracked);
       expect(result.groupMembers).toBe(tracked);
       // Everyone was seen through the groups: no per-user look-up.
@@ -50,7 +50,7 @@ describe('phases/verify against the simulator', () => {
     try {
       const okta = rt.okta!;
       const panelists = [...rt.journal.all(['panelist'])].filter((r) => r.state === 'staged');
-      const admin = [...rt.journal.all(['admin'])].find((r) => r.state === 'active')!;
+      const admin = [...rt.journal.all(['admin'])].find((r) => r.state === 'provisioned')!;
       const [deleted, activated, edited, ungrouped] = panelists;
       const pg = rt.journal.group('panelist')!.oktaId;
 
@@ -70,7 +70,7 @@ describe('phases/verify against the simulator', () => {
         `not_in_group panelist:${ungrouped!.key} panelist → none`,
         `not_in_journal -:- not in the groups → member of panelist`,
         `profile_drift panelist:${edited!.key} firstName=${edited!.firstName} → firstName=Edited-By-Hand`,
-        `unexpected_status admin:${admin.key} active → DEPROVISIONED`,
+        `unexpected_status admin:${admin.key} provisioned → DEPROVISIONED`,
         `unexpected_status panelist:${activated!.key} staged → PROVISIONED`,
       ].sort());
       const strayDiff = result.differences.find((d) => d.type === 'not_in_journal')!;
@@ -111,6 +111,23 @@ describe('phases/verify against the simulator', () => {
       expect(rt.journal.get('admin', '2')).toMatchObject({ state: 'linked' });
       const result = await verifyUsers({ journal: rt.journal, okta: rt.okta! });
       expect(result.differences.map(brief)).toEqual([]);
+    } finally {
+      rt.close();
+    }
+  });
+
+  it('tells PROVISIONED from ACTIVE: a journal "active" user still PROVISIONED in Okta is a difference; a "provisioned" one who set a password since is progress, counted apart', async () => {
+    const { i, rt } = await installed();
+    inst = i;
+    try {
+      const admins = [...rt.journal.all(['admin'])].filter((r) => r.state === 'provisioned');
+      const [setPassword, claimedActive] = admins;
+      // One admin follows the link; the journal of another claims ACTIVE while Okta has PROVISIONED.
+      i.sim.org.users.get(setPassword!.oktaId!)!.status = 'ACTIVE';
+      rt.journal.setState('admin', claimedActive!.key, { state: 'active' }, Date.now());
+      const result = await verifyUsers({ journal: rt.journal, okta: rt.okta! });
+      expect(result.differences.map(brief)).toEqual([`unexpected_status admin:${claimedActive!.key} active → PROVISIONED`]);
+      expect(result.passwordSetSinceRefresh).toBe(1);
     } finally {
       rt.close();
     }

@@ -35,10 +35,10 @@ describe('status model', () => {
     expect(s.kinds.map((k) => k.kind)).toEqual(['admin', 'panelist']);
     expect(s.kinds[0]).toMatchObject({ total: 4, done: 4, inOkta: 4, active: 0, toDo: 0, states: { staged: 4 } });
     expect(s.kinds[1]).toEqual({
-      kind: 'panelist', total: 25, done: 20, inOkta: 12, active: 2, toDo: 5, needsAction: 6, notMigrated: 2,
+      kind: 'panelist', total: 25, done: 20, inOkta: 12, active: 2, provisioned: 0, toDo: 5, needsAction: 6, notMigrated: 2,
       states: { active: 2, conflict: 1, failed: 2, invalid: 3, pending: 5, skipped: 2, staged: 10 },
     });
-    expect(s.totals).toEqual({ total: 29, done: 24, inOkta: 16, active: 2, toDo: 5, needsAction: 6, notMigrated: 2 });
+    expect(s.totals).toEqual({ total: 29, done: 24, inOkta: 16, active: 2, provisioned: 0, toDo: 5, needsAction: 6, notMigrated: 2 });
     expect(s.failures).toEqual([
       { kind: 'panelist', state: 'failed', reason: 'okta.E0000001', count: 2 },
       { kind: 'panelist', state: 'invalid', reason: 'email.invalid', count: 2 },

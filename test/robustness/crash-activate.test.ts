@@ -27,16 +27,16 @@ function emailsPerUser(): Map<string, number> {
 
 describe('robustness: users activate killed (SIGKILL) at random moments and resumed', () => {
   it('users activate killed 20 times, then resumed to the end: every user activated, no activation email sent twice, verify passes', async () => {
-    const log = await crashLoop(inst, ['users', 'activate'], {
+    const log = await crashLoop(inst, ['users', 'activate', '--yes'], {
       kills: KILLS, seed: 7002, progress: () => inst.sim.outbox().length, maxStep: 80,
       afterEachKill: () => expect([...emailsPerUser()].filter(([, n]) => n > 1), 'activation emails sent twice').toEqual([]),
     });
-    const last = await inst.cli(['users', 'activate']);
+    const last = await inst.cli(['users', 'activate', '--yes']);
     expect(last.code, last.stderr).toBe(0);
     const rows = inst.rows();
-    const live = rows.filter((r) => ['staged', 'activating', 'active'].includes(r.state));
+    const live = rows.filter((r) => ['staged', 'activating', 'provisioned', 'active'].includes(r.state));
     expect(live.length).toBeGreaterThan(1250);
-    expect(live.filter((r) => r.state !== 'active').map((r) => `${r.key}:${r.state}`)).toEqual([]);
+    expect(live.filter((r) => r.state !== 'provisioned').map((r) => `${r.key}:${r.state}`)).toEqual([]);
     expectJournalEqualsOrg(rows, inst.sim);
     // Exactly one email per user: none lost to a kill, none sent again by a resume.
     const emails = emailsPerUser();

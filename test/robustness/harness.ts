@@ -164,7 +164,7 @@ export function rng(seed: number): { next(): number; int(lo: number, hi: number)
   return { next: r, int: (lo, hi) => lo + Math.floor(r() * (hi - lo + 1)) };
 }
 
-const LIVE = new Set(['staged', 'activating', 'active']);
+const LIVE = new Set(['staged', 'activating', 'provisioned', 'active']);
 const FINAL_WITH_REASON = new Set(['skipped', 'invalid', 'duplicate', 'conflict', 'failed', 'removed']);
 
 /**

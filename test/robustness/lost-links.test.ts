@@ -83,12 +83,12 @@ describe('robustness: users activate --no-email killed while links are in flight
     const resumed = await inst.cli(['users', 'activate', '--no-email'], { timeoutMs: 120_000 });
     expect(resumed.code, resumed.stderr).toBe(0);
     const links = linksOnFile();
-    const live = inst.rows().filter((row) => ['staged', 'activating', 'active'].includes(row.state));
-    expect(live.filter((row) => row.state !== 'active').map((row) => `${row.key}:${row.state}:${row.reason}`)).toEqual([]);
+    const live = inst.rows().filter((row) => ['staged', 'activating', 'provisioned', 'active'].includes(row.state));
+    expect(live.filter((row) => row.state !== 'provisioned').map((row) => `${row.key}:${row.state}:${row.reason}`)).toEqual([]);
     // Every activated user has a link on file; the lost ones a new one from this run.
     for (const row of live) expect(links.has(row.oktaId as string), `${row.kind}:${row.key} has a link`).toBe(true);
     const now = new Map(inst.rows().map((row) => [row.oktaId, row]));
-    for (const id of lost) expect(now.get(id), id).toMatchObject({ state: 'active', reason: 'activation.link' });
+    for (const id of lost) expect(now.get(id), id).toMatchObject({ state: 'provisioned', reason: 'activation.link' });
     for (const u of inst.sim.org.users.iterateFrom(0)) expect(u.status).toBe('PROVISIONED');
     expect(inst.sim.outbox()).toEqual([]);
     const after = await inst.cli(['verify']);

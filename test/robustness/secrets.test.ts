@@ -105,7 +105,7 @@ describe('robustness: secrets never leave their place', () => {
     const viaFile = { OKTA_API_TOKEN: undefined };
     expect((await run('plan', ['plan'])).code).toBe(0);
     expect((await run('users create', ['users', 'create'], env, () => inst.sim.org.users.size >= 20)).stdout).toMatch(/failed 0 in/);
-    const activate = await run('users activate --no-email', ['users', 'activate', '--no-email', '--token-file', tokenFile], viaFile, () => inst.sim.org.users.countByStatus().PROVISIONED !== undefined);
+    const activate = await run('users activate --no-email', ['users', 'activate', '--no-email', '--yes', '--token-file', tokenFile], viaFile, () => inst.sim.org.users.countByStatus().PROVISIONED !== undefined);
     expect(activate.code, activate.stderr).toBe(0);
     expect(activate.stdout).toMatch(/activation links: .*activation-links-.*\.csv/);
     expect((await run('portals sync', ['portals', 'sync'], env, () => inst.sim.org.apps.size >= 2)).stdout).toContain('created 3');

@@ -11,12 +11,13 @@ describe('sim CLI flags', () => {
     const o = simOptionsFromFlags({
       ...base, port: '8017', token: 'tok', window: '5', limit: ['users=50', 'apps=0'], tokenShare: '0.25',
       concurrency: '10', latency: '40:15', failRate: '0.05', dropRate: '0.01', tenantLoad: ['users=0.3'],
-      seed: '9', state: 'org.db', saveInterval: '10',
+      seed: '9', state: 'org.db', saveInterval: '10', linkLifetime: '8h', emailsPerRecipient: '5',
     });
     expect(o).toEqual({
       host: '127.0.0.1', port: 8017, token: 'tok', windowSeconds: 5, limits: { users: 50, apps: 0 }, noLimits: false,
       tokenShare: 0.25, concurrency: 10, latencyMs: 40, jitterMs: 15, failRate: 0.05, dropRate: 0.01,
       tenantLoad: { users: 0.3 }, seed: 9, stateFile: 'org.db', saveIntervalMs: 10_000,
+      linkLifetimeSeconds: 8 * 3600, emailsPerRecipientPerMinute: 5,
     });
   });
 
@@ -32,6 +33,7 @@ describe('sim CLI flags', () => {
     [{ port: '70000' }],
     [{ tenantLoad: ['users=1.5'] }],
     [{ tokenShare: '0' }],
+    [{ linkLifetime: 'a week' }],
   ])('bad flags are usage errors: %o', (bad) => {
     expect(() => simOptionsFromFlags({ ...base, ...bad } as SimFlags)).toThrow(UsageError);
   });

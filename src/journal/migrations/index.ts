@@ -13,5 +13,6 @@ import { m002 } from './002-portals.js';
 import { m003 } from './003-state-index.js';
 import { m004 } from './004-ownership.js';
 import { m005 } from './005-okta-fields.js';
+import { m009 } from './009-activation.js';
 
-export const migrations: Migration[] = [m001, m002, m003, m004, m005];
+export const migrations: Migration[] = [m001, m002, m003, m004, m005, m009];

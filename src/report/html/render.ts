@@ -1,6 +1,7 @@
 import { formatDuration } from '../summary.js';
 import type { KindStatus, ReasonCount } from '../status-model.js';
 import { kindBars, throughputChart } from './charts.js';
+import { funnelSection } from './funnel-chart.js';
 import { esc, num, pct, utc } from './escape.js';
 import { explainReason, WHAT_TO_DO } from './reasons.js';
 import type { HtmlReportData } from './report-data.js';
@@ -31,6 +32,7 @@ export function renderHtmlReport(d: HtmlReportData): string {
 </header>
 ${summarySection(d)}
 ${migratedSection(s.kinds)}
+${funnelSection(s.activation, d.generatedAt)}
 ${skippedSection(s.skipped)}
 ${actionSection(d)}
 ${activitySection(d)}
@@ -57,7 +59,8 @@ function summarySection(d: HtmlReportData): string {
 <div class="cards">
 ${card(t.total, 'records in the journal', '', 'total')}
 ${card(t.inOkta, 'in Okta', 'ok', 'inOkta')}
-${card(t.active, 'active in Okta (portals: registered)', 'ok', 'active')}
+${card(t.provisioned, 'emailed, no password yet (PROVISIONED)', t.provisioned ? 'warn' : '', 'provisioned')}
+${card(t.active, 'password set, active in Okta (portals: registered)', 'ok', 'active')}
 ${card(t.notMigrated, 'not migrated (skipped, duplicate, removed)', '', 'notMigrated')}
 ${card(t.needsAction, 'need your action', t.needsAction ? 'warn' : '', 'needsAction')}
 ${card(t.toDo, 'still to do', '', 'toDo')}
@@ -74,8 +77,9 @@ ${rows || '<tr><td colspan="8">the journal has no records yet</td></tr>'}
 const IN_OKTA_LABELS: Record<string, string> = {
   staged: 'created, not yet activated (STAGED)',
   activating: 'being activated',
+  provisioned: 'emailed, no password yet (PROVISIONED)',
   updating: 'being updated',
-  active: 'active',
+  active: 'password set (ACTIVE)',
   linked: 'existed in Okta, added to the groups',
   registered: 'portal registered as an Okta app',
 };

@@ -1,4 +1,5 @@
 import type { Kind, RecordState } from '../../core/types.js';
+import type { FunnelData } from '../../journal/activation.js';
 import type { Journal } from '../../journal/types.js';
 import { buildStatus, type StatusJournal, type StatusModel } from '../status-model.js';
 import { maskLogin, maskRecordText } from './mask.js';
@@ -34,6 +35,7 @@ export interface HtmlReportOptions {
   unmasked?: boolean;
   /** Rows in the action table; the rest are counted and left to `report --format csv` (default 20 000). */
   maxActionRows?: number;
+  funnel?: FunnelData | null;
 }
 
 const ACTION_STATES: RecordState[] = ['failed', 'conflict', 'invalid'];
@@ -54,7 +56,7 @@ export function collectReportData(journal: ReportJournal, options: HtmlReportOpt
   const runs = journal.lastRuns(1000);
   // The chart covers the whole history of the journal: from its first run to now.
   const first = runs.reduce<number | null>((min, r) => (min === null || r.startedAt < min ? r.startedAt : min), null);
-  const status = buildStatus(journal, { now: options.now, from: first ?? options.now - 3_600_000 });
+  const status = buildStatus(journal, { now: options.now, from: first ?? options.now - 3_600_000, funnel: options.funnel ?? null });
 
   const live = journal.lockHolderAlive ? journal.lockHolderAlive() : status.run.active;
   const actionsTotal = status.failures.reduce((n, f) => n + f.count, 0);

@@ -1,5 +1,7 @@
 import type { Reply } from '../context.js';
+import { completeActivation, signIn } from '../activation.js';
 import { E } from '../errors.js';
+import { findUser } from '../users.js';
 import { isBucketName, type BucketName } from '../options.js';
 import type { ServerDeps } from '../server.js';
 import { verifyImportedPassword } from '../validation/verify-password.js';
@@ -12,6 +14,8 @@ import { verifyImportedPassword } from '../validation/verify-password.js';
  *   POST /__sim/reset   empty org, counters and rate windows
  *   POST /__sim/token   {"revoke": true} | {"token": "NEW"}: revoke or replace the API token
  *   POST /__sim/scopes  {"deny": ["apps", ...]}: the token lacks the scope for those buckets (403 E0000006)
+ *   POST /__sim/activate/{token}  {"password": "…"}: the user follows the link and sets a password (→ ACTIVE)
+ *   POST /__sim/signin/{idOrLogin}: an ACTIVE user signs in (lastLogin)
  *   POST /__sim/verify-password {"login", "password"}: does the password match the user's imported hash?
  */
 export function statsBody(deps: ServerDeps): Record<string, unknown> {
@@ -31,12 +35,15 @@ export function statsBody(deps: ServerDeps): Record<string, unknown> {
     groups: org.groups.size,
     apps: org.apps.size,
     outbox: org.outbox.length,
+    emailsSuppressed: org.recipients.suppressed,
     buckets: limiter.view(clock.now()),
   };
 }
 
 export function inspectionRoute(method: string, path: string, body: unknown, deps: ServerDeps): Reply {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const user = userAction(method, path, b, deps);
+  if (user) return user;
   switch (`${method} ${path}`) {
     case 'GET /__sim/stats':
       return { status: 200, body: statsBody(deps) };
@@ -68,4 +75,26 @@ export function inspectionRoute(method: string, path: string, body: unknown, dep
     default:
       throw E.notFound(path);
   }
+}
+
+/** What a user does with a link or a password: the end of the activation funnel. */
+function userAction(method: string, path: string, b: Record<string, unknown>, deps: ServerDeps): Reply | null {
+  if (method !== 'POST') return null;
+  const activate = /^\/__sim\/activate\/([^/]+)$/.exec(path);
+  if (activate) {
+    if (typeof b.password !== 'string' || b.password.length === 0) throw E.malformed('Send {"password": "…"}: the password the user chooses');
+    const now = deps.clock.now();
+    const userId = deps.org.tokens.spend(decodeURIComponent(activate[1] ?? ''), now);
+    const u = deps.org.users.get(userId);
+    if (!u) throw E.notFound(userId);
+    completeActivation(u, now);
+    return { status: 200, body: { id: u.id, status: u.status } };
+  }
+  const signin = /^\/__sim\/signin\/([^/]+)$/.exec(path);
+  if (signin) {
+    const u = findUser(deps.org, decodeURIComponent(signin[1] ?? ''));
+    signIn(u, deps.clock.now());
+    return { status: 200, body: { id: u.id, lastLogin: new Date(u.lastLogin ?? 0).toISOString() } };
+  }
+  return null;
 }

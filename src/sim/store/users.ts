@@ -35,6 +35,8 @@ export class UserRec {
 
   /** Set when deleted; the slot stays in the ordered array until the next compaction. */
   dead = false;
+  /** The last sign-in (epoch ms), null until the user signs in. */
+  lastLogin: number | null = null;
   /** An asynchronous activation under way: the status it moves to, and after how many more requests. */
   transitionTo: UserStatus | null = null;
   transitionLeft = 0;
