@@ -118,7 +118,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<PrivateM
   const mariadbd = findMariaDbd();
   const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db']);
   if (!mariadbd || !installDb) {
-    throw new Error('mariadbd is not installed: apt-get install mariadb-server (.ci/run does this in CI)');
+    throw new Error('mariadbd is not installed: apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server (npm test installs it when run as root)');
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-mariadb-'));
   const datadir = path.join(dir, 'data');
