@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   /** Hold the journal lock under this command name (runs that write). */
   lock?: string;
   readonly?: boolean;
+  /** With readonly: a journal file that does not exist yet is an empty one in memory (plan leaves no trace). */
+  emptyJournalIfMissing?: boolean;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   /** Already-loaded config (tests, demo). */
@@ -43,7 +45,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const emitter = new CoreEmitter();
   // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
   const okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
-  const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
+  const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false, emptyIfMissing: options.emptyJournalIfMissing ?? false });
   let detach: (() => void) | null = null;
   try {
     if (options.lock) journal.acquireLock(options.lock);

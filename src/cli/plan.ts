@@ -4,7 +4,7 @@ import { openRuntime, userSourceSpecs } from '../app/runtime.js';
 import { effectiveShare } from '../config/load.js';
 import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
-import { formatDuration, planTable } from '../report/summary.js';
+import { filterWarningLines, formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 
 export function register(program: Command): void {
@@ -15,7 +15,8 @@ export function register(program: Command): void {
       .option('--json', 'print the plan as JSON')
       .option('--offline', 'do not ask Okta for the rate (no credentials needed)'),
   ).action(async (o: ConfigOptionValues & { json?: boolean; offline?: boolean }) => {
-    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
+    // Read-only: no journal file is created, and nothing (not even a retried probe) is written to one.
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline, readonly: true, emptyJournalIfMissing: true });
     try {
       await preflightSources(rt.config, USER_SOURCES);
       const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
@@ -23,7 +24,8 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
         return;
       }
-      const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];
+      const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}${rt.journal.inMemory ? ' (not created yet: nothing migrated)' : ''}`, '', planTable(plan.counts), ''];
+      if (plan.warnings.length > 0) out.push(...filterWarningLines(plan.warnings), '');
       if (plan.rate) {
         const { share, tokenShare } = rt.config.okta;
         const why = tokenShare < share

@@ -1,6 +1,7 @@
 import type { UserKind } from '../core/types.js';
 import type { Journal, PlanCounts, SnapshotWriter } from '../journal/types.js';
 import type { BucketReading, OktaGateway } from '../okta/types.js';
+import { FilterWatch, type FilterWarning } from '../records/filter-watch.js';
 import { normalizeUser } from '../records/normalize.js';
 import type { UserRules } from '../records/types.js';
 import type { RowSource } from '../source/types.js';
@@ -29,6 +30,8 @@ export interface Plan {
   toUpdate: number;
   rate: RateEstimate | null;
   etaMs: number | null;
+  /** Filters (include, exclude, federatedWhen) that match no row or skip more than half of a source. */
+  warnings: FilterWarning[];
 }
 
 /**
@@ -36,12 +39,14 @@ export interface Plan {
  * All configured kinds are read even when a run is limited to one kind: duplicates across kinds
  * (an admin who is also a panelist) are only found when both are in the snapshot.
  */
-export async function snapshotUsers(journal: Journal, specs: UserSourceSpec[], signal?: AbortSignal): Promise<SnapshotWriter> {
+export async function snapshotUsers(journal: Journal, specs: UserSourceSpec[], signal?: AbortSignal, watch?: FilterWatch): Promise<SnapshotWriter> {
   const snapshot = journal.beginSnapshot();
   try {
     for (const spec of specs) {
       snapshot.markKindRead(spec.kind);
+      const observe = watch?.source(spec.kind, spec.rules);
       for await (const row of spec.source.rows(signal)) {
+        observe?.(row);
         snapshot.add(normalizeUser(row, spec.rules));
       }
     }
@@ -58,7 +63,8 @@ export async function planUsers(
   specs: UserSourceSpec[],
   options: { share: number; signal?: AbortSignal },
 ): Promise<Plan> {
-  const snapshot = await snapshotUsers(deps.journal, specs, options.signal);
+  const watch = new FilterWatch();
+  const snapshot = await snapshotUsers(deps.journal, specs, options.signal, watch);
   let counts: PlanCounts[];
   try {
     counts = snapshot.diff();
@@ -66,13 +72,13 @@ export async function planUsers(
     snapshot.discard();
   }
   const reading = deps.okta ? await deps.okta.probeUsersBucket() : null;
-  return summarizePlan(counts, reading, options.share);
+  return summarizePlan(counts, reading, options.share, watch.warnings());
 }
 
-export function summarizePlan(counts: PlanCounts[], reading: BucketReading | null, share: number): Plan {
+export function summarizePlan(counts: PlanCounts[], reading: BucketReading | null, share: number, warnings: FilterWarning[] = []): Plan {
   const toCreate = counts.reduce((n, c) => n + c.create + c.retry + c.conflict, 0);
   const toUpdate = counts.reduce((n, c) => n + c.update, 0);
   const rate = reading ? { limit: reading.limit, remaining: reading.remaining, share, perMinute: Math.max(1, Math.floor(share * reading.limit)) } : null;
   const etaMs = rate ? Math.ceil((toCreate / rate.perMinute) * 60_000) : null;
-  return { counts, toCreate, toUpdate, rate, etaMs };
+  return { counts, toCreate, toUpdate, rate, etaMs, warnings };
 }

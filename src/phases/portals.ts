@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { AuthError, describeError, InterruptedError, isEfsOktaError, UsageError } from '../core/errors.js';
+import { AuthError, describeError, InterruptedError, isEfsOktaError, OktaUnreachableError, UsageError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
 import type { PortalState, UserKind } from '../core/types.js';
 import type { PortalChange, PortalJournal, PortalRow } from '../journal/portals.js';
@@ -161,7 +161,7 @@ async function syncOne(ctx: Ctx, record: PortalRecord): Promise<PortalOutcome> {
   try {
     return await register(ctx, row, wanted);
   } catch (err) {
-    if (err instanceof AuthError || err instanceof InterruptedError) throw err;
+    if (err instanceof AuthError || err instanceof OktaUnreachableError || err instanceof InterruptedError) throw err;
     const code = isEfsOktaError(err) ? err.code : 'UNEXPECTED';
     const message = describeError(err);
     const now = portals.get(record.key) as PortalRow;

@@ -35,6 +35,11 @@ export function planTable(counts: PlanCounts[]): string {
   return table(rows);
 }
 
+/** Filter warnings, one paragraph each, for the terminal (plan, users create). */
+export function filterWarningLines(warnings: readonly { message: string }[]): string[] {
+  return warnings.map((w) => `WARNING: ${w.message}`);
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return 'unknown';
   const s = Math.round(ms / 1000);
