@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchBrowser } from '../report/browser.js';
@@ -48,11 +49,34 @@ describe('repository: a fresh clone passes npm test with nothing but its own fil
   });
 
   it('npm run build is incremental: with dist/ current (the pretest just built) tsc -b has nothing to do', () => {
-    expect(pkg.scripts.build).toBe('tsc -b tsconfig.build.json');
+    expect(pkg.scripts.build).toBe('node scripts/build.mjs');
     for (const s of ['prepare', 'demo', 'bench', 'pretest']) expect(pkg.scripts[s]).toMatch(/npm run build/);
-    const dry = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json', '--dry', '--verbose'], { cwd: REPO, encoding: 'utf8' });
+    const dry = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs'), '--dry', '--verbose'], { cwd: REPO, encoding: 'utf8' });
     expect(dry.stdout).toMatch(/Project 'tsconfig\.build\.json' is up to date/);
     expect(dry.stdout).not.toMatch(/would build/);
+    expect(dry.stderr).toBe('');
+  });
+
+  it('npm run build rebuilds when a compiled file is missing from dist/ or a source is newer (copy of the repo)', () => {
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-build-'));
+    try {
+      for (const f of ['src', 'dist', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) cpSync(path.join(REPO, f), path.join(copy, f), { recursive: true, preserveTimestamps: true });
+      symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
+      const build = (): { stdout: string; stderr: string } => spawnSync(process.execPath, [path.join(copy, 'scripts', 'build.mjs'), '--dry', '--verbose'], { cwd: copy, encoding: 'utf8' });
+      expect(build().stdout).toMatch(/is up to date/);
+      rmSync(path.join(copy, 'dist', 'cli', 'main.js'));
+      const missing = build();
+      expect(missing.stderr).toContain('build: dist/ lacks 1 compiled file(s) (e.g. cli/main.js): rebuilding everything');
+      expect(missing.stdout).toMatch(/would build project/);
+      cpSync(path.join(REPO, 'dist', 'cli', 'main.js'), path.join(copy, 'dist', 'cli', 'main.js'), { preserveTimestamps: true });
+      expect(build().stdout).toMatch(/is up to date/);
+      const later = new Date(Date.now() + 60_000);
+      appendFileSync(path.join(copy, 'src', 'cli', 'main.ts'), '\nexport const edited = 1;\n');
+      utimesSync(path.join(copy, 'src', 'cli', 'main.ts'), later, later);
+      expect(build().stdout).toMatch(/out of date because output 'dist\/\.tsbuildinfo' is older than input 'src\/cli\/main\.ts'[\s\S]*would build project/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('a missing chromium fails the browser test with the command that installs it (no skip)', async () => {
