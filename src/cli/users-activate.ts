@@ -53,6 +53,16 @@ export function registerActivate(users: Command): void {
     const kinds = parseUserKinds(o.kind);
     if (o.perHour === 0) throw new UsageError('USAGE', '--per-hour must be at least 1');
     const only = o.only ? readOnlyFile(o.only) : undefined;
+    // Phase 2 activates what phase 1 created: before any users create there is nothing to activate,
+    // and opening the journal for writing would create an empty one.
+    const before = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true, emptyJournalIfMissing: true });
+    try {
+      if (before.journal.countByState(kinds).length === 0) {
+        throw new UsageError('NOTHING_CREATED', `the journal ${before.journal.path} has no ${kinds.join(' or ')} records yet: run "efs-okta users create" first (it creates the STAGED users that users activate activates)`);
+      }
+    } finally {
+      before.close();
+    }
     if (o.dryRun) {
       const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
       try {

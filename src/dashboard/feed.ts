@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describeError } from '../core/errors.js';
-import { openJournal, type SqliteJournal } from '../journal/sqlite.js';
+import { isAlive, openJournal, type SqliteJournal } from '../journal/sqlite.js';
 import { throughputChart } from '../report/html/charts.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 
@@ -44,7 +44,7 @@ export class StatusFeed {
         j = openJournal(file, { readonly: true });
         this.handles[id] = j;
       }
-      const status = buildStatus(j, { now });
+      const status = buildStatus(j, { now, holderAlive: isAlive });
       return { id, file: name, status, error: null, chart: throughputChart(status.series, { height: 200 }) };
     } catch (err) {
       const handle = this.handles[id];

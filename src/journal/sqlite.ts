@@ -271,7 +271,11 @@ export class SqliteJournal implements Journal {
   }
 }
 
-function isAlive(holder: LockHolder, now: number): boolean {
+/**
+ * Whether the process holding the lock still runs: on this host, asked of the OS; on another host
+ * (a journal on a shared disk), judged by its heartbeat.
+ */
+export function isAlive(holder: LockHolder, now: number): boolean {
   if (holder.host === os.hostname()) {
     try {
       process.kill(holder.pid, 0);

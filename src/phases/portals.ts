@@ -178,7 +178,9 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   const key = row.key;
   const hash = settingsHash(wanted);
   const changes: string[] = [];
-  const located = await locateApp(okta, row.appId, [wanted.label, ...(row.label ? [row.label] : [])]);
+  // An app our own rollback deleted is not "missing": the portal is simply registered afresh.
+  const knownId = row.state === 'deleted' ? null : row.appId;
+  const located = await locateApp(okta, knownId, [wanted.label, ...(row.label ? [row.label] : [])]);
   if (located.goneId) {
     emitter.emit('warning', { code: 'PORTAL_APP_GONE', message: `the Okta app ${located.goneId} of portal ${key} no longer exists (deleted in Okta?): the portal is registered again` });
   }

@@ -20,6 +20,8 @@ const MORE: Record<string, string> = {
   'activation.failed': 'Okta did not activate the user',
   'okta.user_missing': 'the Okta user this record pointed to is gone',
   'source.missing': 'the source no longer has this record',
+  rollback: 'deleted from Okta by efs-okta rollback (a later users create or portals sync creates it again)',
+  'rollback.unlinked': 'removed from the installation\'s groups by rollback; the Okta user is untouched',
 };
 
 export function explainReason(code: string): string {
