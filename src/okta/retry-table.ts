@@ -1,6 +1,6 @@
 /**
- * What the governor does with each kind of answer, in one table (documented in the README,
- * "Rate limits and retries"). Keyed by HTTP status and Okta errorCode (only errorCode is meant for
+ * What the governor does with each kind of answer, in one table (documented in docs/rate-limits.md,
+ * "Retries"). Keyed by HTTP status and Okta errorCode (only errorCode is meant for
  * flow control: https://developer.okta.com/docs/reference/error-codes/), or by the network error.
  *
  * - `retry`: wait (`reset`: until the bucket's Reset + jitter; `backoff`: jittered exponential;

@@ -45,7 +45,19 @@ describe('repository: a fresh clone passes npm test with nothing but its own fil
     expect(pkg.scripts.pretest).toBe('node scripts/ensure-system-packages.mjs && npm run build');
     expect(pkg.scripts.test).toBe('vitest run');
     const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
-    expect(readme).toContain('npm ci\nnpm test');
+    expect(readme).toContain('## The two commands\n```sh\nnpm ci\nnpm test\n```');
+  });
+
+  it('the README is a manual under 450 lines; every docs/ file it links exists and every docs/*.md is linked', () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    expect(readme.split('\n').length).toBeLessThan(450);
+    const linked = [...readme.matchAll(/\]\((docs\/[^)#]+)(#[^)]*)?\)/g)].map((m) => m[1] as string);
+    for (const f of linked) expect(statSync(path.join(REPO, f)).isFile()).toBe(true);
+    const docs = readdirSync(path.join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    expect(docs.filter((d) => !linked.includes(d))).toEqual([]);
+    for (const section of ['## Install', '## The two commands', '## Runbook', '## Configuration', '## Commands', '## Exit codes', '## Troubleshooting']) {
+      expect(readme).toContain(section);
+    }
   });
 
   it('npm run build is incremental: with dist/ current (the pretest just built) tsc -b has nothing to do', () => {
