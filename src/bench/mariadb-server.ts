@@ -131,7 +131,9 @@ export async function startMariaDb(options: StartOptions = {}): Promise<PrivateM
   ];
   const install = spawnSync(
     installDb,
-    ['--no-defaults', `--datadir=${datadir}`, ...userArgs(), '--auth-root-authentication-method=normal', '--skip-test-db', ...common],
+    // Its own tmpdir: the bootstrap's temporary tables (/tmp/#sql-temptable-<pid>-…) must not meet
+    // those of servers that other test files install at the same moment.
+    ['--no-defaults', `--datadir=${datadir}`, `--tmpdir=${dir}`, ...userArgs(), '--auth-root-authentication-method=normal', '--skip-test-db', ...common],
     { encoding: 'utf8' },
   );
   if (install.status !== 0) {
