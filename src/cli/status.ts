@@ -21,8 +21,12 @@ function runLine(s: StatusModel): string {
     return `interrupted: ${command} started at ${at(r.startedAt)} did not finish (its process is gone): run "efs-okta ${command}" again to continue`;
   }
   if (!r.outcome) return 'no run yet';
-  const took = r.durationMs !== null ? `, took ${formatDuration(r.durationMs)}` : '';
+  const took = r.durationMs !== null ? `, took ${tookText(r.durationMs)}` : '';
   return `no run in progress (last: ${command} ${r.outcome}${r.finishedAt ? ` at ${at(r.finishedAt)}` : ''}${took})`;
+}
+
+function tookText(ms: number): string {
+  return ms < 1000 ? 'under a second' : formatDuration(ms);
 }
 
 /** Progress and rates: live figures while a run goes on; for a finished run, what it did. */
@@ -39,9 +43,11 @@ function activityLines(s: StatusModel): string[] {
     return lines;
   }
   if (p) {
-    const done = p.done >= p.total ? 'all' : `${p.done} of`;
-    const rate = s.run.durationMs !== null && s.run.durationMs > 0 && p.at >= (s.run.startedAt ?? 0) ? ` in ${formatDuration(s.run.durationMs)} (${Math.round((p.done / Math.max(s.run.durationMs, 1000)) * 60_000)}/min)` : '';
-    lines.push(`last run's progress: ${p.phase}, ${done} ${p.total} records${rate}`);
+    const done = p.done >= p.total ? (p.total === 1 ? 'the' : 'all') : `${p.done} of`;
+    const ms = s.run.durationMs;
+    // A rate over less than a second says nothing a person can use.
+    const rate = ms === null || p.at < (s.run.startedAt ?? 0) ? '' : ms < 1000 ? ' in under a second' : ` in ${formatDuration(ms)} (${Math.round((p.done / ms) * 60_000)}/min)`;
+    lines.push(`last run's progress: ${p.phase}, ${done} ${p.total === 1 ? '' : `${p.total} `}record${p.total === 1 ? '' : 's'}${rate}`);
   }
   lines.push(throttling);
   return lines;
