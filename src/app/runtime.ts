@@ -8,6 +8,7 @@ import type { OktaGateway } from '../okta/types.js';
 import type { UserSourceSpec } from '../phases/plan.js';
 import { buildUserRules } from '../records/rules.js';
 import { openRowSource } from '../source/open.js';
+import { terminalText } from '../core/terminal-text.js';
 import { recordActivity } from './activity.js';
 
 /**
@@ -37,14 +38,28 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Already-loaded config (tests, demo). */
   config?: Config;
+  /** Where warnings found while opening go (a token file others can read): stderr by default. */
+  warn?: (message: string) => void;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`efs-okta: warning: ${terminalText(message)}\n`);
 }
 
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = options.config ?? loadConfig(options.configPath, options.flags ?? {}, options.env ?? process.env);
   const clock = options.clock ?? systemClock;
   const emitter = new CoreEmitter();
-  // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
-  const okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  // Credential warnings are emitted while the gateway opens, before any command listens: shown here.
+  const warn = options.warn ?? warnOnStderr;
+  const offWarning = emitter.on('warning', (w) => warn(w.message));
+  let okta: OktaGateway | null = null;
+  try {
+    // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
+    okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+  } finally {
+    offWarning();
+  }
   const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false, emptyIfMissing: options.emptyJournalIfMissing ?? false });
   let detach: (() => void) | null = null;
   try {

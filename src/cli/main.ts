@@ -6,6 +6,8 @@ import path from 'node:path';
 import { startHeapTrim } from '../app/heap-trim.js';
 import { isEfsOktaError } from '../core/errors.js';
 import { loadVerbs, type RegisterVerb } from './verbs.js';
+import { terminalLines } from '../core/terminal-text.js';
+import { damagedJournalCode, damagedJournalError } from '../journal/open-errors.js';
 
 /**
  * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, loads the
@@ -36,18 +38,20 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // Thrown by an option parser called from an action, not by commander's own parsing: not shown yet.
     if (err instanceof InvalidArgumentError) {
-      process.stderr.write(`efs-okta: ${err.message}\n`);
+      process.stderr.write(`efs-okta: ${terminalLines(err.message)}\n`);
       return 2;
     }
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
-    if (isEfsOktaError(err)) {
-      process.stderr.write(`efs-okta: ${err.message}\n`);
-      return err.exitCode;
+    // A journal damaged in a page read only after it opened (a truncated file passes the open).
+    const failure = damagedJournalCode(err) ? damagedJournalError(null, err) : err;
+    if (isEfsOktaError(failure)) {
+      process.stderr.write(`efs-okta: ${terminalLines(failure.message)}\n`);
+      return failure.exitCode;
     }
-    process.stderr.write(`efs-okta: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`efs-okta: unexpected error: ${terminalLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
     return 3;
   }
 }

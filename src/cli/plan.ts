@@ -6,6 +6,7 @@ import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
 import { filterWarningLines, formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText } from '../core/terminal-text.js';
 
 export function register(program: Command): void {
   withConfigOptions(
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       await preflightSources(rt.config, USER_SOURCES);
       const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ installation: rt.config.installation, ...plan }, null, 2)}\n`);
+        process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan }, 2)}\n`);
         return;
       }
       const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}${rt.journal.inMemory ? ' (not created yet: nothing migrated)' : ''}`, '', planTable(plan.counts), ''];

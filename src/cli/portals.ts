@@ -13,6 +13,7 @@ import type { PortalRecord } from '../records/types.js';
 import { openRowSource } from '../source/open.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * `efs-okta portals sync [--dry-run] [--rotate-secret KEY]`: register every portal instance as an
@@ -63,7 +64,7 @@ export async function portalsSync(rt: Runtime, flags: PortalsSyncFlags): Promise
   const credentials = new CredentialsFile(settings.credentialsFile);
   // Fails now, before any app is created, if an existing file cannot be read back and merged.
   credentials.read();
-  const offWarning = rt.emitter.on('warning', (w) => err(`efs-okta: warning: ${w.message}\n`));
+  const offWarning = rt.emitter.on('warning', (w) => err(`efs-okta: warning: ${terminalText(w.message)}\n`));
   const runId = rt.journal.startRun('portals', rt.clock.now());
   try {
     const summary = await syncPortals(
@@ -97,7 +98,7 @@ export function register(program: Command): void {
       .command('sync')
       .description('create or update one OIDC web app per portal, assign the installation groups, write new client secrets to the credentials file')
       .option('--dry-run', 'show what would be done; call nothing in Okta, change nothing')
-      .option('--rotate-secret <portalKey>', 'issue a new client secret for this portal (the old ones are deactivated and deleted)'),
+      .option('--rotate-secret <portalKey>', 'issue a new client secret for this portal (the old ones are deactivated and deleted once the new one is in the credentials file)'),
   ).action(async (o: ConfigOptionValues & { dryRun?: boolean; rotateSecret?: string }) => {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.dryRun, ...(o.dryRun ? {} : { lock: 'portals sync' }) });
     const interrupt = interruptController();

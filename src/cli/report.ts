@@ -1,8 +1,10 @@
-import { createWriteStream, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
+import { openPrivateStream, writePrivateFile } from '../files/private-file.js';
 import { UsageError } from '../core/errors.js';
+import { terminalText } from '../core/terminal-text.js';
+import { portalJournal } from '../journal/portals.js';
 import { htmlReport } from '../report/html/index.js';
 import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -24,19 +26,26 @@ export function register(program: Command): void {
       if (o.format === 'html') {
         const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false });
         if (o.output) {
-          writeFileSync(o.output, html, { mode: 0o600 });
-          process.stderr.write(`efs-okta: wrote the HTML report to ${o.output}\n`);
+          writePrivateFile(o.output, html, 'the report');
+          process.stderr.write(`efs-okta: wrote the HTML report to ${terminalText(o.output)}\n`);
         } else {
           process.stdout.write(html);
         }
       } else if (o.output) {
-        const out = createWriteStream(o.output, { mode: 0o600 });
-        const n = await writeRecordsReport(rt.journal, o.format, out);
-        out.end();
-        await finished(out);
-        process.stderr.write(`efs-okta: wrote ${n} records to ${o.output}\n`);
+        const file = openPrivateStream(o.output, 'the report');
+        let n: number;
+        try {
+          n = await writeRecordsReport(rt.journal, o.format, file.stream, undefined, portalJournal(rt.journal).all());
+          file.stream.end();
+          await finished(file.stream);
+          file.commit();
+        } catch (err) {
+          file.abort();
+          throw err;
+        }
+        process.stderr.write(`efs-okta: wrote ${n} records to ${terminalText(o.output)}\n`);
       } else {
-        await writeRecordsReport(rt.journal, o.format, process.stdout);
+        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, portalJournal(rt.journal).all());
       }
     } finally {
       rt.close();

@@ -5,6 +5,7 @@ import { isAlive } from '../journal/sqlite.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
 import { formatDuration, table } from '../report/summary.js';
 import { configFlags, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText, terminalText } from '../core/terminal-text.js';
 
 /** The command a run's phase (journal `runs.phase`) belongs to, for "run it again" advice. */
 const PHASE_COMMAND: Record<string, string> = { create: 'users create', activate: 'users activate', portals: 'portals sync', rollback: 'rollback' };
@@ -12,7 +13,7 @@ const PHASE_COMMAND: Record<string, string> = { create: 'users create', activate
 function runLine(s: StatusModel): string {
   const r = s.run;
   const at = (t: number | null): string => new Date(t ?? 0).toISOString();
-  const command = r.command ?? PHASE_COMMAND[r.phase ?? ''] ?? r.phase ?? '?';
+  const command = terminalText(r.command ?? PHASE_COMMAND[r.phase ?? ''] ?? r.phase ?? '?');
   if (r.active) {
     const stale = r.heartbeatAgeMs !== null && r.heartbeatAgeMs > 60_000 ? ` (no heartbeat for ${formatDuration(r.heartbeatAgeMs)})` : '';
     return `running: ${command} since ${at(r.startedAt)}${stale}`;
@@ -35,10 +36,10 @@ function activityLines(s: StatusModel): string[] {
   const p = s.progress;
   const throttling = `429s: ${s.throttling.rateLimited} and retries: ${s.throttling.retries} in the last ${formatDuration(s.throttling.windowMs)}`;
   if (s.run.active) {
-    if (p) lines.push(`progress: ${p.phase} ${p.done}/${p.total}${p.fresh ? '' : ` (no progress for ${formatDuration(s.generatedAt - p.at)})`}`);
+    if (p) lines.push(`progress: ${terminalText(p.phase)} ${p.done}/${p.total}${p.fresh ? '' : ` (no progress for ${formatDuration(s.generatedAt - p.at)})`}`);
     const b = s.rate.bucket;
     lines.push(`rate: ${Math.round(s.rate.currentPerMinute)}/min now, ${Math.round(s.rate.averagePerMinute)}/min on average over the last ${formatDuration(s.rate.windowMs)}` +
-      (b ? `; Okta rate-limit bucket "${b.bucket}": limit ${b.limit}/min, this run may use ${b.allowedPerMinute}/min` : ''));
+      (b ? `; Okta rate-limit bucket "${terminalText(b.bucket)}": limit ${b.limit}/min, this run may use ${b.allowedPerMinute}/min` : ''));
     lines.push(`${throttling}; ETA ${formatDuration(s.eta.ms)}`);
     return lines;
   }
@@ -47,16 +48,16 @@ function activityLines(s: StatusModel): string[] {
     const ms = s.run.durationMs;
     // A rate over less than a second says nothing a person can use.
     const rate = ms === null || p.at < (s.run.startedAt ?? 0) ? '' : ms < 1000 ? ' in under a second' : ` in ${formatDuration(ms)} (${Math.round((p.done / ms) * 60_000)}/min)`;
-    lines.push(`last run's progress: ${p.phase}, ${done} ${p.total === 1 ? '' : `${p.total} `}record${p.total === 1 ? '' : 's'}${rate}`);
+    lines.push(`last run's progress: ${terminalText(p.phase)}, ${done} ${p.total === 1 ? '' : `${p.total} `}record${p.total === 1 ? '' : 's'}${rate}`);
   }
   lines.push(throttling);
   return lines;
 }
 
-/** Human rendering of the status model (the same model `--json` prints and the dashboard shows). */
+/** Human rendering of the status model (the same model `--json` prints and the dashboard shows); values from the journal escaped. */
 export function renderStatus(s: StatusModel): string {
   const lines: string[] = [];
-  lines.push(`installation ${s.journal.installation ?? '?'} · journal ${s.journal.file}`);
+  lines.push(`installation ${terminalText(s.journal.installation ?? '?')} · journal ${terminalText(s.journal.file)}`);
   lines.push(runLine(s));
   const rows: (string | number)[][] = [['kind', 'state', 'count']];
   for (const k of s.kinds) for (const [state, n] of Object.entries(k.states)) if (n) rows.push([k.kind, state, n]);
@@ -64,7 +65,7 @@ export function renderStatus(s: StatusModel): string {
   lines.push(...activityLines(s));
   if (s.failures.length) {
     lines.push('', 'needs attention:');
-    for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.kind} ${f.state} ${f.reason}: ${f.count}`);
+    for (const f of s.failures.slice(0, 15)) lines.push(`  ${f.kind} ${f.state} ${terminalText(f.reason)}: ${f.count}`);
   }
   return lines.join('\n');
 }
@@ -81,7 +82,7 @@ export function register(program: Command): void {
     try {
       const show = (): void => {
         const model = buildStatus(rt.journal, { now: systemClock.now(), holderAlive: isAlive });
-        const text = o.json ? JSON.stringify(model, null, 2) : renderStatus(model);
+        const text = o.json ? jsonText(model, 2) : renderStatus(model);
         process.stdout.write(o.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}\n` : `${text}\n`);
       };
       show();

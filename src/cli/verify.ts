@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
+import { writePrivateFile } from '../files/private-file.js';
 import { verifyUsers } from '../phases/verify.js';
 import { csvLine } from '../report/csv.js';
 import { table } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
+import { jsonText } from '../core/terminal-text.js';
 
 export function register(program: Command): void {
   withConfigOptions(
@@ -20,9 +21,9 @@ export function register(program: Command): void {
       if (o.output) {
         const lines = [csvLine(['type', 'kind', 'key', 'login', 'okta_id', 'expected', 'actual'])];
         for (const d of result.differences) lines.push(csvLine([d.type, d.kind, d.key, d.login, d.oktaId, d.expected, d.actual]));
-        writeFileSync(o.output, lines.join(''), { mode: 0o600 });
+        writePrivateFile(o.output, lines.join(''), 'the differences');
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (o.json) process.stdout.write(`${jsonText(result, 2)}\n`);
       else if (result.differences.length === 0) {
         process.stdout.write(`journal and Okta agree: ${result.checked} users checked, ${result.groupMembers} group members\n`);
       } else {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { isLiteralLoopback } from '../core/loopback.js';
+import { gotText, INLINE_KEY_MESSAGE, looksLikeSecret } from '../core/secret-values.js';
 import { configSchema, OKTA_DEFAULT_TOKEN_SHARE, type ParsedConfig } from './schema.js';
 
 /** Values from the command line that override the file and the environment. */
@@ -35,7 +37,7 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string
     .map((issue) => {
       const key = issue.path.map(String).join('.') || '(top level)';
       const got = valueAt(input, issue.path);
-      const gotText = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      const gotPart = gotText(key, got);
       let message = issue.message;
       if (issue.code === 'unrecognized_keys') {
         const allowed = keysAt(configSchema, issue.path);
@@ -49,7 +51,7 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string
       if (issue.code === 'invalid_value' && 'values' in issue) {
         message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       }
-      return `${key}: ${message}${gotText}`;
+      return `${key}: ${message}${gotPart}`;
     })
     .join('\n');
 }
@@ -161,6 +163,9 @@ export function resolveConfig(
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 75)) {
     throw new ConfigError('CONFIG_INVALID', `--concurrency must be a whole number from 1 to 75 (got ${concurrency})`);
   }
+  if (parsed.okta.oauth && looksLikeSecret(parsed.okta.oauth.privateKeyFile)) {
+    throw new ConfigError('PRIVATE_KEY_INLINE', INLINE_KEY_MESSAGE);
+  }
   const sources = { ...parsed.sources };
   for (const kind of ['admins', 'panelists', 'portals'] as const) {
     const s = sources[kind];
@@ -206,7 +211,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined
   const v = env[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new ConfigError('CONFIG_INVALID', `${name} must be a number (got ${JSON.stringify(v)})`);
+  if (!Number.isFinite(n)) throw new ConfigError('CONFIG_INVALID', `${name} must be a number${gotText(name, v)}`);
   return n;
 }
 
@@ -223,11 +228,10 @@ export function validateOrgUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl ${JSON.stringify(value)} is not a URL: use e.g. https://acme.okta.com`);
+    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl${gotText('okta.orgUrl', value)} is not a URL: use e.g. https://acme.okta.com`);
   }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl must use https (http only for a local simulator on loopback), got ${JSON.stringify(value)}`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLiteralLoopback(url.hostname))) {
+    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl must use https (http only for a local simulator on a loopback address: 127.x.x.x, ::1 or localhost)${gotText('okta.orgUrl', value)}`);
   }
   if (url.username || url.password) throw new ConfigError('ORG_URL_INVALID', 'okta.orgUrl must not contain credentials');
   return url.origin;

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
+import os from 'node:os';
 import { systemClock, type Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import type { CoreEmitter, CoreEventName } from '../core/events.js';
@@ -70,15 +71,23 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
   const offs = options.emitter ? WAKE_EVENTS.map((e) => options.emitter!.on(e, pushSoon)) : [];
 
-  // DNS rebinding: a page on another site must not read this one through a name that resolves to us.
-  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`]);
+  // DNS rebinding: a page on another site must not read this one through a name that resolves to
+  // us. Whatever address it listens on, the page answers only to the names that are ours: an IP
+  // address (a page can reach it only from that address's own origin), the loopback names, this
+  // machine's host name and the --host value. Any other Host header is refused.
+  const hostAllowed = (header: string | undefined): boolean => {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header ?? '');
+    if (!m || Number(m[2] ?? 80) !== port) return false;
+    const name = (m[1] as string).toLowerCase().replace(/^\[|\]$/g, '');
+    return isIP(name) !== 0 || LOOPBACK.has(name) || name === os.hostname().toLowerCase() || name === host.toLowerCase();
+  };
 
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', ...SECURITY_HEADERS }).end('read-only\n');
       return;
     }
-    if (LOOPBACK.has(host) && !allowedHosts().has(req.headers.host ?? '')) {
+    if (!hostAllowed(req.headers.host)) {
       res.writeHead(421, { 'Content-Type': 'text/plain', ...SECURITY_HEADERS }).end('unknown host\n');
       return;
     }

@@ -35,6 +35,8 @@ export class SqliteSnapshot implements SnapshotWriter {
   private readonly kinds = new Set<UserKind>();
   private finalized = false;
   private readonly insert: Database.Statement;
+  private readonly holder: Database.Statement;
+  private readonly rekey: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     db.exec(`
@@ -43,14 +45,16 @@ export class SqliteSnapshot implements SnapshotWriter {
         seq INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, line INTEGER, state TEXT NOT NULL,
         reason TEXT, message TEXT, login TEXT, login_key TEXT, email TEXT, first_name TEXT, last_name TEXT,
         locale TEXT, status TEXT, last_login TEXT, source_hash TEXT, password_hash TEXT,
-        duplicate_of TEXT, groups TEXT, cat TEXT
+        duplicate_of TEXT, groups TEXT, cat TEXT, made_up INTEGER NOT NULL DEFAULT 0
       );
       CREATE UNIQUE INDEX temp.snap_key ON snap (kind, key);
     `);
     this.insert = db.prepare(`INSERT OR IGNORE INTO snap (seq, kind, key, line, state, reason, message, login, login_key, email,
-      first_name, last_name, locale, status, last_login, source_hash, password_hash, groups)
+      first_name, last_name, locale, status, last_login, source_hash, password_hash, groups, made_up)
       VALUES (@seq, @kind, @key, @line, @state, @reason, @message, @login, @login_key, @email, @first_name, @last_name,
-      @locale, @status, @last_login, @source_hash, @password_hash, @kind)`);
+      @locale, @status, @last_login, @source_hash, @password_hash, @kind, @made_up)`);
+    this.holder = db.prepare('SELECT made_up FROM snap WHERE kind = ? AND key = ?');
+    this.rekey = db.prepare('UPDATE snap SET key = ? WHERE kind = ? AND key = ?');
   }
 
   /** Kinds whose source was read: only their journal rows can be `removed`. */
@@ -68,23 +72,46 @@ export class SqliteSnapshot implements SnapshotWriter {
     const rows = this.pending;
     this.pending = [];
     this.db.transaction(() => {
-      for (const r of rows) {
-        const c = r.classification;
-        const params = {
-          seq: this.seq++, kind: r.kind, key: r.key, line: r.line, state: c.state,
-          reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
-          login: r.login, login_key: r.loginKey, email: r.email, first_name: r.firstName, last_name: r.lastName,
-          locale: r.locale, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
-          password_hash: r.passwordHash ? JSON.stringify(r.passwordHash) : null,
-        };
-        if (this.insert.run(params).changes === 0) {
-          // The same source key twice: keep both, the later one invalid under a key of its own.
-          this.insert.run({ ...params, key: `${r.key}#line${r.line}`, state: 'invalid', reason: 'key.duplicate',
-            message: `source key "${r.key}" appears more than once (again on line ${r.line}): keys must be unique; fix the export`,
-            login_key: null, password_hash: null });
-        }
-      }
+      for (const r of rows) this.insertRecord(r);
     })();
+  }
+
+  /**
+   * Every row becomes one record. A row without a key is tracked under a made-up key (`(line N)`),
+   * and a second row with the same key under `KEY#lineN`; a real key may read the same (a source
+   * can hold the key "(line 6)"). Made-up keys give way: a real key always gets its own name, the
+   * made-up one moves to a free name (`#2`, `#3`, …), so no row takes another's place.
+   */
+  private insertRecord(r: UserRecord): void {
+    const c = r.classification;
+    const madeUp = r.keyMadeUp === true;
+    const params = {
+      seq: this.seq++, kind: r.kind, key: r.key, line: r.line, state: c.state,
+      reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
+      login: r.login, login_key: r.loginKey, email: r.email, first_name: r.firstName, last_name: r.lastName,
+      locale: r.locale, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
+      password_hash: r.passwordHash ? JSON.stringify(r.passwordHash) : null, made_up: madeUp ? 1 : 0,
+    };
+    if (this.insert.run(params).changes === 1) return;
+    const holder = this.holder.get(r.kind, r.key) as { made_up: number };
+    if (madeUp) {
+      this.insert.run({ ...params, key: this.freeKey(r.kind, r.key) });
+    } else if (holder.made_up === 1) {
+      this.rekey.run(this.freeKey(r.kind, r.key), r.kind, r.key);
+      this.insert.run(params);
+    } else {
+      // The same source key twice: keep both, the later one invalid under a key of its own.
+      this.insert.run({ ...params, key: this.freeKey(r.kind, `${r.key}#line${r.line}`), state: 'invalid', reason: 'key.duplicate',
+        message: `source key "${r.key}" appears more than once (again on line ${r.line}): keys must be unique; fix the export`,
+        login_key: null, password_hash: null, made_up: 1 });
+    }
+  }
+
+  /** `base`, or `base#2`, `base#3`, … : the first name no row of this kind holds yet. */
+  private freeKey(kind: UserKind, base: string): string {
+    let key = base;
+    for (let n = 2; this.holder.get(kind, key); n++) key = `${base}#${n}`;
+    return key;
   }
 
   private finalize(): void {

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Kind, RecordState, UserKind } from '../core/types.js';
 import { migrations } from './migrations/index.js';
+import { damagedJournalCode, damagedJournalError, missingFolderError } from './open-errors.js';
 import { toJournalRow, type RecordRowSql } from './rows.js';
 import { SqliteSnapshot } from './snapshot.js';
 import type { ActivityEntry, Journal, JournalRow, LockHolder, SnapshotWriter, StateChange } from './types.js';
@@ -40,18 +41,29 @@ export class SqliteJournal implements Journal {
 
   constructor(file: string, options: OpenJournalOptions = {}) {
     this.path = path.resolve(file);
+    if (!existsSync(path.dirname(this.path))) throw missingFolderError(this.path);
     this.inMemory = Boolean(options.readonly && options.emptyIfMissing && !existsSync(this.path));
     try {
-      if (!options.readonly) mkdirSync(path.dirname(this.path), { recursive: true });
       // The journal holds logins and names: readable by its owner only (SQLite gives -wal/-shm the same mode).
       if (!options.readonly && !existsSync(this.path)) closeSync(openSync(this.path, 'a', 0o600));
       this.db = this.inMemory ? new Database(':memory:') : new Database(this.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (err) {
+      if (damagedJournalCode(err)) throw damagedJournalError(this.path, err);
       throw new JournalError('JOURNAL_OPEN', `cannot open the journal ${this.path}: ${(err as Error).message}${options.readonly ? ' (has a run created it yet? check --journal / journal in the config)' : ''}`, {
         context: { path: this.path },
         cause: err,
       });
     }
+    try {
+      this.configure(options);
+    } catch (err) {
+      this.db.close();
+      if (damagedJournalCode(err)) throw damagedJournalError(this.path, err);
+      throw err;
+    }
+  }
+
+  private configure(options: OpenJournalOptions): void {
     // WAL lets status/report/dashboard read while a run writes. synchronous=NORMAL: in WAL mode a
     // committed transaction survives any process kill; only a power cut (or OS crash) may lose the
     // last few. That is safe here because every Okta call is safe to replay: a user whose `staged`
@@ -147,6 +159,12 @@ export class SqliteJournal implements Journal {
     if (!this.lockHeld) return;
     this.db.prepare('DELETE FROM lock WHERE pid = ? AND host = ?').run(process.pid, os.hostname());
     this.lockHeld = false;
+  }
+
+  /** True when a process that is still alive holds the lock (a killed run leaves its lock row behind). */
+  lockHolderAlive(now: number = Date.now()): boolean {
+    const holder = this.lockHolder();
+    return holder !== null && isAlive(holder, now);
   }
 
   lockHolder(): LockHolder | null {

@@ -2,6 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@okta/okta-sdk-nodejs';
 import { ConfigError } from '../core/errors.js';
+import { isLiteralLoopback } from '../core/loopback.js';
+import { gotText, INLINE_KEY_MESSAGE, looksLikeSecret, secretFileName } from '../core/secret-values.js';
 import type { CredentialHint } from './auth-messages.js';
 import type { GovernedRequestExecutor } from './executor.js';
 
@@ -33,19 +35,20 @@ export interface CredentialSources {
 const DEFAULT_SCOPES = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage'];
 
 function readSecretFile(file: string, what: string, flag: string): { text: string; warnings: string[] } {
+  const name = secretFileName(file);
   let mode: number;
   try {
     const st = statSync(file);
     if (!st.isFile()) throw new Error('not a regular file');
     mode = st.mode;
   } catch (err) {
-    throw new ConfigError('CREDENTIALS_FILE', `${what} file ${file} (${flag}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      context: { file },
+    throw new ConfigError('CREDENTIALS_FILE', `${what} file ${name} (${flag}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      context: { flag },
     });
   }
   const warnings: string[] = [];
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    warnings.push(`${what} file ${file} can be read by other users (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${file}`);
+    warnings.push(`${what} file ${name} can be read by other users (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${name}`);
   }
   return { text: readFileSync(file, 'utf8'), warnings };
 }
@@ -74,6 +77,7 @@ export function resolveCredentials(sources: CredentialSources): OktaCredentials 
     return { mode: 'ssws', token: envToken, hint: { mode: 'ssws', from: 'env' }, warnings };
   }
   if (sources.oauth) {
+    if (looksLikeSecret(sources.oauth.privateKeyFile)) throw new ConfigError('PRIVATE_KEY_INLINE', INLINE_KEY_MESSAGE);
     const file = abs(sources.oauth.privateKeyFile);
     const { text, warnings: w } = readSecretFile(file, 'the OAuth private key', 'okta.oauth.privateKeyFile');
     const pem = text.trim();
@@ -93,8 +97,6 @@ export function resolveCredentials(sources: CredentialSources): OktaCredentials 
   throw new ConfigError('OKTA_TOKEN_MISSING', 'OKTA_API_TOKEN is not set: export it or pass --token-file (or configure okta.oauth for an OAuth service app)');
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /**
  * The org URL as the SDK needs it (origin only, no trailing slash). https is required; plain http
  * only on loopback, for the simulator. The SDK itself does not check the scheme, so we do.
@@ -104,11 +106,10 @@ export function normalizeOrgUrl(orgUrl: string): string {
   try {
     u = new URL(orgUrl);
   } catch {
-    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl "${orgUrl}" is not a URL: use https://YOUR-ORG.okta.com`, { context: { orgUrl } });
+    throw new ConfigError('ORG_URL_INVALID', `okta.orgUrl${gotText('okta.orgUrl', orgUrl)} is not a URL: use https://YOUR-ORG.okta.com`, {});
   }
-  const loopback = LOOPBACK.has(u.hostname) || /^127\./.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) {
-    throw new ConfigError('ORG_URL_INSECURE', `okta.orgUrl must use https (got ${u.protocol}//${u.host}); plain http is accepted only for a local simulator on loopback`, { context: { orgUrl } });
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLiteralLoopback(u.hostname))) {
+    throw new ConfigError('ORG_URL_INSECURE', `okta.orgUrl must use https (got ${u.protocol}//${u.host}); plain http is accepted only for a local simulator on a loopback address (127.x.x.x, ::1 or localhost)`, { context: { orgUrl } });
   }
   if (u.username || u.password) {
     throw new ConfigError('ORG_URL_INVALID', 'okta.orgUrl must not contain a user name or password', {});

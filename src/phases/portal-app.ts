@@ -64,24 +64,45 @@ export interface IssuedSecret {
 }
 
 /**
- * Makes Okta issue a new client secret (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationSSOCredentialOAuth2ClientAuth/):
- * an app holds at most two, so inactive ones are deleted first, and if two active ones remain
- * (an earlier rotation died before it cleaned up) one of them goes: neither was ever handed over.
+ * Makes Okta issue a new client secret (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationSSOCredentialOAuth2ClientAuth/:
+ * POST /api/v1/apps/{appId}/credentials/secrets; an app holds at most two secrets, and only an
+ * INACTIVE one can be deleted: POST …/secrets/{secretId}/lifecycle/deactivate, then DELETE).
+ * Room is made only with secrets nobody was handed: `onFileId`, the secret in the credentials file
+ * (the one the portal uses), is never deactivated or deleted here. It goes in `retireOtherSecrets`,
+ * once its replacement is on file. A second ACTIVE secret other than the one on file was issued by
+ * a call whose answer was lost; when the file does not say which secret is in use, nothing ACTIVE
+ * is removed and the operator is told what to do.
  */
-export async function issueSecret(okta: OktaGateway, appId: string): Promise<IssuedSecret> {
+export async function issueSecret(okta: OktaGateway, appId: string, onFileId: string | null): Promise<IssuedSecret> {
   let secrets = await okta.listClientSecrets(appId);
-  for (const s of secrets.filter((x) => x.status === 'INACTIVE')) await okta.deleteClientSecret(appId, s.id);
-  secrets = secrets.filter((x) => x.status === 'ACTIVE');
+  for (const s of secrets.filter((x) => x.status === 'INACTIVE' && x.id !== onFileId)) await okta.deleteClientSecret(appId, s.id);
+  secrets = secrets.filter((x) => x.status === 'ACTIVE' || x.id === onFileId);
   while (secrets.length >= 2) {
-    const victim = secrets.shift() as (typeof secrets)[number];
+    const known = onFileId !== null && secrets.some((s) => s.id === onFileId);
+    const victim = secrets.find((s) => s.id !== onFileId);
+    if (!known || !victim) {
+      throw new OktaCallError(
+        'SECRET_IN_USE_UNKNOWN',
+        `the Okta app ${appId} already has two client secrets and the credentials file does not say which one the portal uses, so neither is removed: ` +
+          'in the Okta Admin Console (Applications › the app › General › Client secrets) deactivate and delete the one the portal does not use, then run again',
+        { status: null, errorCode: null },
+      );
+    }
     await okta.deactivateClientSecret(appId, victim.id);
     await okta.deleteClientSecret(appId, victim.id);
+    secrets = secrets.filter((s) => s !== victim);
   }
   const created = await okta.createClientSecret(appId);
   if (!created.secret) {
     throw new OktaCallError('SECRET_MISSING', `Okta created client secret ${created.id} for app ${appId} but did not return its value: run again with --rotate-secret`, { status: null, errorCode: null });
   }
   return { id: created.id, value: created.secret };
+}
+
+/** The id of the app's only secret (just after it was created with the app), or null. */
+export async function soleSecretId(okta: OktaGateway, appId: string): Promise<string | null> {
+  const secrets = await okta.listClientSecrets(appId);
+  return secrets.length === 1 ? (secrets[0]?.id ?? null) : null;
 }
 
 /** Deactivates and deletes every secret of the app but `keepId` (after the new one was handed over). */

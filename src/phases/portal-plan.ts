@@ -1,6 +1,6 @@
 import type { PortalJournal } from '../journal/portals.js';
 import type { PortalRecord } from '../records/types.js';
-import { markDuplicateKeys } from './portal-records.js';
+import { markDuplicateKeys, markUnlabelable } from './portal-records.js';
 import { portalAppInput, settingsHash, type PortalSettings } from './portal-settings.js';
 
 /**
@@ -32,7 +32,7 @@ export function planPortals(
   input: PortalRecord[],
   options: { installation: string; settings: PortalSettings; rotateSecret?: string | null },
 ): PortalPlanEntry[] {
-  return markDuplicateKeys(input).map((record): PortalPlanEntry => {
+  return markUnlabelable(markDuplicateKeys(input), options.installation).map((record): PortalPlanEntry => {
     if (record.classification.state === 'invalid') {
       const { reason, message } = record.classification;
       return { key: record.key, label: null, action: 'invalid', newSecret: false, reason, message };

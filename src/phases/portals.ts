@@ -5,11 +5,11 @@ import type { PortalState, UserKind } from '../core/types.js';
 import type { PortalChange, PortalJournal, PortalRow } from '../journal/portals.js';
 import type { Journal } from '../journal/types.js';
 import type { OidcApp, OidcAppInput, OktaGateway } from '../okta/types.js';
-import { CredentialsFileError, type CredentialsSink } from '../portals/credentials-file.js';
+import { CredentialsFileError, type CredentialsSink, type PortalCredentialEntry } from '../portals/credentials-file.js';
 import type { PortalRecord } from '../records/types.js';
 import { ensureGroups } from './groups.js';
-import { createOutcomeUnknown, findAppByExactLabel, issueSecret, locateApp, retireOtherSecrets } from './portal-app.js';
-import { markDuplicateKeys } from './portal-records.js';
+import { createOutcomeUnknown, findAppByExactLabel, issueSecret, locateApp, retireOtherSecrets, soleSecretId } from './portal-app.js';
+import { markDuplicateKeys, markUnlabelable } from './portal-records.js';
 import { portalAppInput, settingsDiff, settingsHash, type PortalSettings } from './portal-settings.js';
 
 /**
@@ -82,7 +82,7 @@ interface Ctx {
 
 export async function syncPortals(deps: PortalDeps, input: PortalRecord[], options: PortalSyncOptions): Promise<PortalSyncSummary> {
   const { emitter, clock } = deps;
-  const records = markDuplicateKeys(input);
+  const records = markUnlabelable(markDuplicateKeys(input), options.installation);
   if (options.rotateSecret && !records.some((r) => r.key === options.rotateSecret)) {
     throw new UsageError('PORTAL_UNKNOWN', `--rotate-secret ${options.rotateSecret}: no portal with this key in the source (keys are the sources.portals.columns.key values)`);
   }
@@ -195,10 +195,19 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
     action = made.created ? 'created' : 'adopted';
     setState(ctx, key, { state: 'registering', appId: app.id, clientId: app.clientId, label: app.label, secretIssuedAt: null });
     if (made.created && app.clientSecret) {
-      writeBack = await handOver(ctx, key, app, app.clientSecret);
+      const handed = await handOver(ctx, key, app, app.clientSecret, null);
+      writeBack = handed.writeBack;
       note(ctx, key, { secretIssuedAt: ctx.deps.clock.now() });
       secretHandedOver = true;
       changes.push('secret');
+      // The create's answer carries the secret but not its id; a later rotation needs the id to
+      // know which secret it must not remove before the new one is on file.
+      const id = await soleSecretId(okta, app.id).catch((err: unknown) => {
+        if (err instanceof AuthError) throw err;
+        // Without the id a later rotation only refuses to guess; the portal itself is registered.
+        return null;
+      });
+      if (id) ctx.deps.credentials.write(key, { ...handed.entry, secretId: id });
     }
   } else if (app.id !== row.appId) {
     action = 'adopted';
@@ -224,8 +233,8 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
     // From here until the hand-over is noted, the app's secret counts as unknown: a rotation that
     // dies half-way is finished by the next run, with or without the flag.
     if (secretHandedOver) note(ctx, key, { secretIssuedAt: null });
-    const issued = await issueSecret(okta, app.id);
-    writeBack = await handOver(ctx, key, app, issued.value);
+    const issued = await issueSecret(okta, app.id, ctx.deps.credentials.secretIdOnFile(key, app.id));
+    writeBack = (await handOver(ctx, key, app, issued.value, issued.id)).writeBack;
     // Only once the new secret is safe on disk may the old ones go; until the journal notes the
     // hand-over, a rerun issues yet another secret (and the file entry is replaced by the newer one).
     await retireOtherSecrets(okta, app.id, issued.id);
@@ -256,16 +265,17 @@ async function createOrFind(okta: OktaGateway, wanted: OidcAppInput): Promise<{ 
 }
 
 /** Credentials file first (the only copy of the secret), then the optional database write-back. */
-async function handOver(ctx: Ctx, key: string, app: OidcApp, secret: string): Promise<PortalOutcome['writeBack']> {
+async function handOver(ctx: Ctx, key: string, app: OidcApp, secret: string, secretId: string | null): Promise<{ writeBack: PortalOutcome['writeBack']; entry: PortalCredentialEntry }> {
   const issuedAt = new Date(ctx.deps.clock.now()).toISOString();
-  ctx.deps.credentials.write(key, { clientId: app.clientId, clientSecret: secret, appId: app.id, label: app.label, issuedAt });
-  if (!ctx.deps.writeBack) return 'off';
+  const entry: PortalCredentialEntry = { clientId: app.clientId, clientSecret: secret, appId: app.id, label: app.label, issuedAt, ...(secretId ? { secretId } : {}) };
+  ctx.deps.credentials.write(key, entry);
+  if (!ctx.deps.writeBack) return { writeBack: 'off', entry };
   try {
     await ctx.deps.writeBack({ portalKey: key, clientId: app.clientId, clientSecret: secret });
-    return 'written';
+    return { writeBack: 'written', entry };
   } catch (err) {
     const code = isEfsOktaError(err) ? err.code : 'WRITEBACK_FAILED';
     ctx.deps.emitter.emit('warning', { code, message: `portal ${key}: database write-back failed: ${describeError(err)}; the credentials are in ${ctx.deps.credentials.path}` });
-    return 'failed';
+    return { writeBack: 'failed', entry };
   }
 }

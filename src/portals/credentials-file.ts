@@ -1,13 +1,14 @@
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EfsOktaError } from '../core/errors.js';
+import { PrivateFileError, writePrivateFile } from '../files/private-file.js';
 
 /**
  * `portal-credentials.json`: the one place a portal's client secret is ever written. Okta shows a
  * secret only in the answer that created it, so it must be on disk before the journal says the
  * portal is registered. Keyed by portal key; entries of other portals are kept (merge); an entry
- * newer than the one being written is never overwritten. Mode 0600, replaced atomically (temp file
- * + fsync + rename) so a crash leaves the old file or the new one, never half of one.
+ * newer than the one being written is never overwritten. Written like every private file
+ * (files/private-file.ts): mode 0600, never through a symlink, replaced atomically.
  */
 export interface PortalCredentialEntry {
   clientId: string;
@@ -16,6 +17,8 @@ export interface PortalCredentialEntry {
   label: string;
   /** ISO 8601: when Okta issued this secret (as far as we know: when we received it). */
   issuedAt: string;
+  /** Okta's id of this secret (not a secret): a rotation never removes it before its replacement is here. */
+  secretId?: string;
 }
 
 /** Where the phase hands a new secret over; the file below, or a fake in tests. */
@@ -23,6 +26,8 @@ export interface CredentialsSink {
   /** For messages. */
   readonly path: string;
   write(portalKey: string, entry: PortalCredentialEntry): void;
+  /** Okta's id of the secret on file for this portal's app, when the file holds one and knows it. */
+  secretIdOnFile(portalKey: string, appId: string): string | null;
 }
 
 /** The credentials file cannot be read or written (exit 3: the secret must not be lost silently). */
@@ -65,6 +70,12 @@ export class CredentialsFile implements CredentialsSink {
     return parsed as Record<string, PortalCredentialEntry>;
   }
 
+  secretIdOnFile(portalKey: string, appId: string): string | null {
+    const entries = this.read();
+    const entry = Object.prototype.hasOwnProperty.call(entries, portalKey) ? entries[portalKey] : undefined;
+    return entry && entry.appId === appId && typeof entry.secretId === 'string' ? entry.secretId : null;
+  }
+
   write(portalKey: string, entry: PortalCredentialEntry): void {
     const existing = this.read();
     const current = Object.prototype.hasOwnProperty.call(existing, portalKey) ? existing[portalKey] : undefined;
@@ -84,44 +95,14 @@ export class CredentialsFile implements CredentialsSink {
   }
 
   private replace(text: string): void {
-    const dir = path.dirname(this.path);
-    const tmp = path.join(dir, `.${path.basename(this.path)}.${process.pid}.tmp`);
     try {
-      mkdirSync(dir, { recursive: true });
-      const fd = openSync(tmp, 'w', 0o600);
-      try {
-        // The umask may narrow the mode but never widen it; fchmod makes it exactly 0600 anyway.
-        fchmodSync(fd, 0o600);
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
-      syncDir(dir);
+      writePrivateFile(this.path, text, 'client secrets');
     } catch (err) {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // nothing was created there
-      }
-      throw new CredentialsFileError('CREDENTIALS_WRITE', `cannot write the credentials file ${this.path}: ${(err as Error).message}; fix the path or permissions (portals.credentialsFile) and run again`, {
+      const symlink = err instanceof PrivateFileError && err.code === 'PRIVATE_FILE_SYMLINK';
+      throw new CredentialsFileError(symlink ? 'CREDENTIALS_SYMLINK' : 'CREDENTIALS_WRITE', symlink ? `the credentials file: ${(err as Error).message} (portals.credentialsFile)` : `cannot write the credentials file ${this.path}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}; fix the path or permissions (portals.credentialsFile) and run again`, {
         context: { path: this.path },
         cause: err,
       });
     }
-  }
-}
-
-/** Makes the rename durable; some file systems refuse to open a directory, which is fine. */
-function syncDir(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // best effort
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }

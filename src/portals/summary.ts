@@ -1,11 +1,14 @@
 import type { PortalPlanEntry } from '../phases/portal-plan.js';
 import type { PortalSyncSummary } from '../phases/portals.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /**
  * What `portals sync` prints. Built from outcomes that never carry a secret: the client secret
  * exists only in the credentials file, so there is nothing here that could leak it.
  */
-function table(rows: string[][]): string {
+function table(input: string[][]): string {
+  // Cells may hold labels and messages from the source or Okta: escaped before they are measured.
+  const rows = input.map((row) => row.map(terminalText));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
@@ -38,7 +41,7 @@ export function syncFooter(summary: PortalSyncSummary, credentialsPath: string):
   }
   if (summary.writeBackFailed > 0) lines.push(`${summary.writeBackFailed} database write-back(s) failed: configure those portals from the credentials file`);
   if (c.failed > 0) lines.push('failed portals are safe to retry: run the same command again (an app that was created is found by its label, never created twice)');
-  return lines.join('\n');
+  return lines.map(terminalText).join('\n');
 }
 
 const PLAN_WORDS: Record<PortalPlanEntry['action'], string> = {

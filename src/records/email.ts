@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { fail, type Failure } from './reasons.js';
-import { firstControlCharacter, hasControlCharacters, isAscii, show } from './text.js';
+import { firstBidiMark, firstControlCharacter, hasControlCharacters, isAscii, show } from './text.js';
 
 /**
  * Okta's primary email is stricter than RFC 5322 (efs-facts.md, "Okta's rules for the primary
@@ -40,6 +40,8 @@ export function emailProblem(email: string): Failure | null {
   if (hasControlCharacters(email)) {
     return fail('email.control_characters', `email ${shown} contains a control character (${firstControlCharacter(email)}): fix the address in the source`);
   }
+  const mark = firstBidiMark(email);
+  if (mark) return fail('email.control_characters', invisibleMark('email', shown, mark));
   if (email.length < EMAIL_MIN) return fail('email.too_short', `email ${shown} is shorter than ${EMAIL_MIN} characters: not a usable address; fix it in the source`);
   if (email.length > EMAIL_MAX) return fail('email.too_long', `email ${shown} is ${email.length} characters long; Okta allows at most ${EMAIL_MAX}: the user needs a shorter address`);
   if (email.startsWith('"')) return fail('email.invalid', `email ${shown} has a quoted local part: Okta does not accept quoted addresses; the customer must provide a plain address`);
@@ -72,6 +74,11 @@ export function emailProblem(email: string): Failure | null {
   return null;
 }
 
+/** A bidi mark is invisible: the address looks right and is another one (often pasted from right-to-left text). */
+function invisibleMark(what: string, shown: string, mark: string): string {
+  return `${what} ${shown} contains an invisible bidi character (${mark}, a left-to-right or right-to-left mark, e.g. pasted next to right-to-left text): remove it in the source`;
+}
+
 function nonAscii(email: string, local: string, domain: string): Failure {
   const bad = [...email].find((c) => !isAscii(c)) ?? '?';
   const shown = show(email);
@@ -89,6 +96,8 @@ export function loginProblem(login: string): Failure | null {
   if (hasControlCharacters(login)) {
     return fail('login.control_characters', `login ${shown} contains a control character (${firstControlCharacter(login)}): fix it in the source`);
   }
+  const mark = firstBidiMark(login);
+  if (mark) return fail('login.control_characters', invisibleMark('login', shown, mark));
   if (login.length < LOGIN_MIN) return fail('login.too_short', `login ${shown} is shorter than ${LOGIN_MIN} characters: Okta requires 5–100`);
   if (login.length > LOGIN_MAX) return fail('login.too_long', `login ${shown} is ${login.length} characters long; Okta allows at most ${LOGIN_MAX}`);
   const at = login.lastIndexOf('@');

@@ -74,6 +74,7 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
   return {
     kind: rules.kind,
     key: key ?? `(line ${row.line})`,
+    ...(key === null ? { keyMadeUp: true } : {}),
     line: row.line,
     login,
     loginKey: login === null ? null : loginKey(login),

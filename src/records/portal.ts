@@ -80,7 +80,7 @@ export function normalizePortal(row: SourceRow, columns: PortalColumns): PortalR
       else if (!redirectUris.includes(checked.url)) redirectUris.push(checked.url);
     }
   }
-  const record: PortalRecord = { key: key ?? `(line ${row.line})`, line: row.line, name, baseUrl, redirectUris, classification: { state: 'pending' } };
+  const record: PortalRecord = { key: key ?? `(line ${row.line})`, ...(key === null ? { keyMadeUp: true } : {}), line: row.line, name, baseUrl, redirectUris, classification: { state: 'pending' } };
   if (row.problem) record.classification = { state: 'invalid', reason: row.problem.code, message: row.problem.message };
   else if (key === null) record.classification = { state: 'invalid', reason: 'key.missing', message: `line ${row.line}: the key column "${columns.key}" is empty: every portal needs its source key; fix the export` };
   else if (failures.length > 0) {

@@ -8,13 +8,13 @@ export const REASONS = {
   // Damaged rows (from the source).
   'row.ragged': 'the row has more or fewer fields than the header (an unquoted delimiter or a missing field)',
   'row.bad_quotes': 'text follows a closing quote ("Anna"x): an inner quote was not doubled',
-  'row.encoding': 'the row holds bytes that are not valid UTF-8: the file is in another encoding',
+  'row.encoding': 'the row holds bytes that are not valid UTF-8, or UTF-16 text without a byte-order mark: the file is in another encoding',
   'row.invalid_json': 'a JSON Lines line is not valid JSON or not an object',
   'field.too_long': 'a field is longer than the reader keeps (64 KiB in CSV, a 1 MiB line in JSONL): a damaged export',
   'field.not_text': 'a mapped JSON value is an object or array, not text',
   // The source key.
   'key.missing': 'the key column is empty: the record cannot be tracked',
-  'key.too_long': 'the key is longer than 255 characters',
+  'key.too_long': 'the key is longer than 255 characters (a portal key: too long for its Okta app label of at most 100 characters)',
   'key.control_characters': 'the key contains control characters',
   // Primary email (Okta's rules, stricter than RFC 5322).
   'email.missing': 'no email: Okta requires a primary email',
@@ -24,7 +24,7 @@ export const REASONS = {
   'email.non_ascii': 'the email has non-ASCII characters (accents, umlauts, an internationalized domain): Okta rejects them in the primary email',
   'email.dots': 'a leading, trailing or double dot in the local part or the domain',
   'email.tld': 'the top-level domain is not 2–20 letters',
-  'email.control_characters': 'the email contains control characters',
+  'email.control_characters': 'the email contains control characters or an invisible bidi mark (U+200E/U+200F/U+061C)',
   // Login (only when a login column is mapped; otherwise the login is the email).
   'login.too_short': 'the login is shorter than 5 characters',
   'login.too_long': 'the login is longer than 100 characters',

@@ -13,13 +13,28 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
 
-/** Trimmed, NFC, invisible characters removed; empty → null. */
+// Characters that show nothing: format characters (bidi marks, embeddings and isolates, joiners),
+// white space, the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) and the blank braille pattern.
+// A value made only of these looks empty wherever it is shown: it is treated as empty.
+const SHOWS_NOTHING = /^[\p{Cf}\s\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+
+// The bidi marks (LRM, RLM, ALM): invisible, kept in text (right-to-left names may need them), but
+// never part of an address.
+const BIDI_MARK = /[\u061C\u200E\u200F]/;
+
+/** Trimmed, NFC, invisible characters removed; empty (or showing nothing at all) → null. */
 export function cleanText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   let v = value;
   if (INVISIBLE.test(v)) v = v.replace(INVISIBLE_ALL, '');
   v = v.normalize('NFC').trim();
-  return v === '' ? null : v;
+  return v === '' || SHOWS_NOTHING.test(v) ? null : v;
+}
+
+/** The first bidi mark as `U+200E`, or null. */
+export function firstBidiMark(value: string): string | null {
+  const m = BIDI_MARK.exec(value);
+  return m ? `U+${(m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 
 export function hasControlCharacters(value: string): boolean {

@@ -59,6 +59,8 @@ export type UserClassification =
 export interface UserRecord {
   kind: UserKind;
   key: string;
+  /** True when the row had no key and `key` is the name made up for it (`(line N)`): it gives way to a real key. */
+  keyMadeUp?: boolean;
   line: number;
   login: string | null;
   /** loginKey(login): the form under which Okta considers two logins the same. */
@@ -75,6 +77,8 @@ export interface UserRecord {
 
 export interface PortalRecord {
   key: string;
+  /** True when the row had no key and `key` is the name made up for it (`(line N)`). */
+  keyMadeUp?: boolean;
   line: number;
   name: string | null;
   baseUrl: string | null;

@@ -1,10 +1,10 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, writeSync } from 'node:fs';
+import { createPrivateAppendFile } from '../files/private-file.js';
 import { csvLine } from './csv.js';
 
 /**
  * Activation links (--no-email) are as good as a password-set link: they go to a file only its
- * owner can read (created 0600, never widened), never to stdout or logs.
+ * owner can read (created exclusively, mode 0600, never through a symlink), never to stdout or logs.
  */
 export class LinksFile {
   private fd: number | null = null;
@@ -14,8 +14,7 @@ export class LinksFile {
 
   write(kind: string, key: string, login: string, url: string): void {
     if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'wx', 0o600);
+      this.fd = createPrivateAppendFile(this.file, 'activation links');
       writeSync(this.fd, csvLine(['kind', 'key', 'login', 'activation_url']));
     }
     writeSync(this.fd, csvLine([kind, key, login, url]));

@@ -1,12 +1,15 @@
 import type { Kind } from '../core/types.js';
 import type { Journal, PlanCounts } from '../journal/types.js';
+import { terminalText } from '../core/terminal-text.js';
 
 /** Plain-text table helper: left-aligned first column, right-aligned numbers. */
-export function table(rows: (string | number)[][]): string {
+export function table(input: (string | number)[][]): string {
+  // Cells may hold names from the source or Okta: escaped before they are measured.
+  const rows = input.map((row) => row.map(terminalText));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, String(cell).length)));
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows
-    .map((row) => row.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i] ?? 0) : String(cell).padStart(widths[i] ?? 0))).join('  '))
+    .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '))
     .join('\n');
 }
 
@@ -35,9 +38,9 @@ export function planTable(counts: PlanCounts[]): string {
   return table(rows);
 }
 
-/** Filter warnings, one paragraph each, for the terminal (plan, users create). */
+/** Filter warnings, one paragraph each, for the terminal (plan, users create); the values seen are escaped. */
 export function filterWarningLines(warnings: readonly { message: string }[]): string[] {
-  return warnings.map((w) => `WARNING: ${w.message}`);
+  return warnings.map((w) => `WARNING: ${terminalText(w.message)}`);
 }
 
 export function formatDuration(ms: number | null): string {

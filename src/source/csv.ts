@@ -3,7 +3,7 @@ import { SourceError } from '../core/errors.js';
 import { checkHeader, headerNames } from './columns.js';
 import type { MappedColumn } from './mapped-columns.js';
 import { CsvTokenizer, UnterminatedQuoteError, type CsvRecord } from './csv-tokenizer.js';
-import { canonicalEncoding, REPLACEMENT_CHARACTER, type ResolvedEncoding } from './encoding.js';
+import { canonicalEncoding, looksUtf16, REPLACEMENT_CHARACTER, type ResolvedEncoding } from './encoding.js';
 import { readDecodedText } from './file-text.js';
 import type { RowProblem, RowSource, SourceRow } from './types.js';
 
@@ -75,13 +75,22 @@ export function openCsvSource(options: CsvSourceOptions): RowSource & { readonly
           { context: { file: description, line: rec.line } },
         );
       }
+      if (rec.fieldCount > rec.fields.length) {
+        // Cutting the header would read every row as ragged against a header that is not the file's.
+        throw new SourceError(
+          'SOURCE_HEADER_TOO_WIDE',
+          `${description}: the header line ${rec.line} has ${rec.fieldCount} columns; the reader keeps at most ${rec.fields.length}: is the delimiter right (sources.*.delimiter), or is this a data dump rather than an export of the user table? Export only the columns the config maps`,
+          { context: { file: description, line: rec.line, columns: rec.fieldCount } },
+        );
+      }
       const names = headerNames(rec.fields);
       checkHeader(description, names, rec.line, options.requiredColumns ?? [], info.delimiter);
       info.header = names;
       info.headerLine = rec.line;
       return names;
     };
-    const utf8 = (): boolean => text.encoding === 'utf-8';
+    // A U+FFFD is a sign of a wrong encoding only when the decoder made it (a file may hold the character itself).
+    const utf8 = (): boolean => text.encoding === 'utf-8' && text.invalidBytesSeen();
 
     const toRow = (rec: CsvRecord, names: string[]): SourceRow => {
       const values: Record<string, string | null> = {};
@@ -145,6 +154,12 @@ function rowProblem(rec: CsvRecord, names: string[], utf8: boolean): RowProblem 
     return {
       code: 'row.bad_quotes',
       message: `line ${rec.line}: text follows a closing quote ("Anna"x): a quote inside a quoted value must be doubled (""); fix the row in the export`,
+    };
+  }
+  if (rec.fields.some(looksUtf16)) {
+    return {
+      code: 'row.encoding',
+      message: `line ${rec.line} holds NUL characters (zero bytes between the letters): this part of the file is probably UTF-16 without a byte-order mark; export the file as UTF-8 (or set encoding: auto for this source)`,
     };
   }
   if (utf8 && rec.fields.some((f) => f.includes(REPLACEMENT_CHARACTER))) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { DatabaseConfig } from '../config/schema.js';
 import { SourceError } from '../core/errors.js';
+import { secretFileName } from '../core/secret-values.js';
 
 /**
  * The database password comes from `database.passwordFile` when set, else from the env var named
@@ -24,7 +25,7 @@ export function readDatabasePassword(db: DatabaseConfig, env: NodeJS.ProcessEnv 
 
 /** Where the password was taken from, for messages (never the password itself). */
 export function passwordOrigin(db: DatabaseConfig): string {
-  return db.passwordFile ? `database.passwordFile (${db.passwordFile})` : `$${db.passwordEnv || 'EFS_DB_PASSWORD'}`;
+  return db.passwordFile ? `database.passwordFile (${secretFileName(db.passwordFile)})` : `$${db.passwordEnv || 'EFS_DB_PASSWORD'}`;
 }
 
 function readPasswordFile(file: string): string {
@@ -33,17 +34,14 @@ function readPasswordFile(file: string): string {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new SourceError('DB_PASSWORD_FILE', `cannot read database.passwordFile ${file} (${code}): check the path and its permissions`, {
-      context: { passwordFile: file },
+    throw new SourceError('DB_PASSWORD_FILE', `cannot read database.passwordFile ${secretFileName(file)} (${code}): check the path and its permissions; the password itself belongs in that file or in $EFS_DB_PASSWORD, never in the config`, {
       cause: err,
     });
   }
   // Editors and `echo pw > file` add a final newline; it is never part of the password.
   const password = text.replace(/\r?\n$/, '');
   if (password === '') {
-    throw new SourceError('DB_PASSWORD_FILE', `database.passwordFile ${file} is empty: write the database password into it`, {
-      context: { passwordFile: file },
-    });
+    throw new SourceError('DB_PASSWORD_FILE', `database.passwordFile ${file} is empty: write the database password into it`);
   }
   return password;
 }

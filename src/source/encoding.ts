@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 
 /**
@@ -41,7 +42,28 @@ export function resolveEncoding(configured: SourceEncoding, sample: Buffer, atEo
   if (sample.length >= 2 && sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomBytes: 2 };
   if (sample.length >= 2 && sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomBytes: 2 };
   if (configured !== 'auto') return { encoding: configured, bomBytes: 0 };
+  const utf16 = utf16WithoutBom(sample);
+  if (utf16) return { encoding: utf16, bomBytes: 0 };
   return { encoding: isCleanUtf8(sample, atEof) ? 'utf-8' : 'windows-1252', bomBytes: 0 };
+}
+
+/**
+ * UTF-16 without a byte-order mark (some Windows tools write it): mostly-Latin text then has a zero
+ * byte in every other position (the high byte of each character), which is valid UTF-8 of NUL
+ * characters and would otherwise pass as such.
+ */
+export function utf16WithoutBom(sample: Buffer): 'utf-16le' | 'utf-16be' | null {
+  const pairs = Math.floor(Math.min(sample.length, 4096) / 2);
+  if (pairs < 2) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (sample[2 * i] === 0) evenZero++;
+    if (sample[2 * i + 1] === 0) oddZero++;
+  }
+  if (oddZero >= pairs * 0.4 && evenZero <= pairs * 0.05) return 'utf-16le';
+  if (evenZero >= pairs * 0.4 && oddZero <= pairs * 0.05) return 'utf-16be';
+  return null;
 }
 
 /** True when `bytes` is valid UTF-8; an incomplete sequence cut off at the end counts as valid unless at EOF. */
@@ -59,15 +81,45 @@ export function isCleanUtf8(bytes: Buffer, atEof: boolean): boolean {
 export interface TextStreamDecoder {
   write(chunk: Buffer): string;
   end(): string;
+  /**
+   * UTF-8 only: true once bytes that are not valid UTF-8 were met (and written as U+FFFD). Until
+   * then a U+FFFD in the text is one the file really holds, not a sign of a wrong encoding.
+   */
+  invalidBytesSeen(): boolean;
 }
 
 export function createDecoder(encoding: ResolvedEncoding): TextStreamDecoder {
   // stripBOM false: the BOM is cut off by the caller (resolveEncoding tells how many bytes).
   const decoder = iconv.getDecoder(encoding, { stripBOM: false });
-  return {
-    write: (chunk) => decoder.write(chunk),
-    end: () => decoder.end() ?? '',
+  // A strict decoder fed the same bytes notices the first invalid sequence (then it is dropped).
+  let strict: TextDecoder | null = encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: true }) : null;
+  let invalid = false;
+  const check = (chunk: Buffer | undefined): void => {
+    if (!strict) return;
+    try {
+      strict.decode(chunk, { stream: chunk !== undefined });
+    } catch {
+      invalid = true;
+      strict = null;
+    }
   };
+  return {
+    write: (chunk) => {
+      check(chunk);
+      return decoder.write(chunk);
+    },
+    end: () => {
+      check(undefined);
+      return decoder.end() ?? '';
+    },
+    invalidBytesSeen: () => invalid,
+  };
+}
+
+/** Text with a NUL after letter after letter: UTF-16 read as a one-byte encoding (a lone NUL is just a control character). */
+export function looksUtf16(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /(?:[^\u0000]\u0000){3}/.test(text);
 }
 
 /** U+FFFD: what a decoder writes for bytes that are not valid in the encoding. */

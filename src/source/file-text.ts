@@ -16,6 +16,8 @@ export interface DecodedText {
   /** Known once the first chunk has been yielded. */
   encoding: ResolvedEncoding | null;
   chunks: AsyncGenerator<string>;
+  /** UTF-8: true once the text so far held bytes that are not valid UTF-8 (written as U+FFFD). */
+  invalidBytesSeen(): boolean;
 }
 
 /**
@@ -29,7 +31,8 @@ export function readDecodedText(
   signal: AbortSignal | undefined,
   configKey: string,
 ): DecodedText {
-  const result: DecodedText = { encoding: null, chunks: generate() };
+  let decoder: TextStreamDecoder | null = null;
+  const result: DecodedText = { encoding: null, chunks: generate(), invalidBytesSeen: () => decoder?.invalidBytesSeen() ?? false };
   return result;
 
   async function* generate(): AsyncGenerator<string> {
@@ -38,7 +41,6 @@ export function readDecodedText(
     const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     let pending: Buffer[] = [];
     let pendingBytes = 0;
-    let decoder: TextStreamDecoder | null = null;
     let bomLength = 0;
     let totalBytes = 0;
     const start = (sample: Buffer, atEof: boolean): TextStreamDecoder => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { canonicalEncoding } from './encoding.js';
+import { canonicalEncoding, looksUtf16 } from './encoding.js';
 import { readDecodedText } from './file-text.js';
 import type { MappedColumn } from './mapped-columns.js';
 import type { RowProblem, RowSource, SourceRow } from './types.js';
@@ -77,6 +77,9 @@ export function openJsonlSource(options: JsonlSourceOptions): RowSource {
     }
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') return null;
+    if (looksUtf16(text)) {
+      return { line, values: {}, problem: { code: 'row.encoding', message: `line ${line} holds NUL characters (zero bytes between the letters): the file is probably UTF-16 without a byte-order mark; export it as UTF-8 (or set encoding: auto for this source)` } };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -88,7 +91,9 @@ export function openJsonlSource(options: JsonlSourceOptions): RowSource {
     }
     const values: Record<string, string | null> = {};
     let problem: RowProblem | undefined;
-    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const exact = Object.values(parsed as Record<string, unknown>).some((v) => typeof v === 'number') ? (JSON.parse(numbersAsText(text)) as Record<string, unknown>) : null;
+    for (const [key, parsedValue] of Object.entries(parsed as Record<string, unknown>)) {
+      const value = exact && typeof parsedValue === 'number' ? exact[key] : parsedValue;
       if (value === null || value === undefined) values[key] = null;
       else if (typeof value === 'string') values[key] = value;
       else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') values[key] = String(value);
@@ -104,6 +109,21 @@ export function openJsonlSource(options: JsonlSourceOptions): RowSource {
     }
     return problem ? { line, values, problem } : { line, values };
   }
+}
+
+/**
+ * JSON.parse reads numbers as doubles: 12345678901234567890 and …891 both become
+ * 12345678901234567000, `1e2` becomes 100 and `1.50` 1.5, so two keys could merge and a key would
+ * change its spelling. A line that parsed (so it is valid JSON) is parsed again with every number
+ * literal outside a string quoted: the value is then the number's exact text. In valid JSON, a
+ * digit outside a string can only belong to a number, and the string pattern below skips escaped
+ * quotes, so no string is touched. (Node 21+ offers the source text to a JSON.parse reviver; the
+ * tool supports Node 20.)
+ */
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+export function numbersAsText(json: string): string {
+  return json.replace(STRING_OR_NUMBER, (token) => (token.charCodeAt(0) === 0x22 ? token : `"${token}"`));
 }
 
 function invalid(line: number, message: string): SourceRow {

@@ -78,6 +78,19 @@ describe('dashboard server', () => {
     expect(await rawGet(d.url, `evil.example:${port}`)).toBe(421);
   });
 
+  it('listening on 0.0.0.0, answers to IP addresses and this host\'s names only: a foreign Host header is refused (DNS rebinding)', async () => {
+    dashboard = await startDashboard({ journals: [file], port: 0, clock, pollMs: 50, host: '0.0.0.0' });
+    const port = new URL(dashboard.url).port;
+    const url = `http://127.0.0.1:${port}/`;
+    expect(await rawGet(url, `evil.example:${port}`)).toBe(421);
+    expect(await rawGet(url, `127.0.0.1.nip.io:${port}`)).toBe(421);
+    expect(await rawGet(url, `127.0.0.1:${Number(port) + 1}`)).toBe(421);
+    expect(await rawGet(url, `127.0.0.1:${port}`)).toBe(200);
+    expect(await rawGet(url, `10.1.2.3:${port}`)).toBe(200);
+    expect(await rawGet(url, `[::1]:${port}`)).toBe(200);
+    expect(await rawGet(url, `${os.hostname()}:${port}`)).toBe(200);
+  });
+
   it('/api/status and /events carry exactly the status model of the journal at their time', async () => {
     seedRecords(journal, clock.now(), { admin: 2, panelist: 10, invalid: 1 });
     settle(journal, 'panelist', 4, clock.now());

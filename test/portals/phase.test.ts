@@ -147,13 +147,30 @@ describe('portal phase', () => {
     expect(sim.org.apps.get(appId)?.secrets).toHaveLength(2);
     expect(portals.get('1')?.secretIssuedAt).toBeNull();
 
+    // With the file gone, nothing says which of the two secrets the portal uses: neither is removed.
     rmSync(credentials.path);
+    const unknown = await syncPortals(deps(), [P1], options);
+    expect(unknown.outcomes[0]).toMatchObject({ action: 'failed', reason: 'SECRET_IN_USE_UNKNOWN' });
+    expect(sim.org.apps.get(appId)?.secrets.map((s) => s.status)).toEqual(['ACTIVE', 'ACTIVE']);
+
+    // The operator puts back the entry the portal uses: the other secret (nobody has it) makes room.
+    writeFileSync(credentials.path, JSON.stringify({ '1': good }));
     const resumed = await syncPortals(deps(), [P1], options);
     expect(resumed.outcomes[0]?.changes).toEqual(['secret']);
     const app = sim.org.apps.get(appId);
     expect(app?.secrets).toHaveLength(1);
     expect(app?.secrets[0]?.hash).toBe(hashSecret(credentials.read()['1']?.clientSecret ?? ''));
     expect(credentials.read()['1']?.clientSecret).not.toBe(good?.clientSecret);
+  });
+
+  it('a portal key too long for the app label is invalid (key.too_long) before any Okta call, on every run', async () => {
+    const long = portal(`K${'x'.repeat(110)}`, 'Panel', 'https://long.example.com');
+    for (let run = 0; run < 2; run++) {
+      const summary = await syncPortals(deps(), [long], options);
+      expect(summary.outcomes[0]).toMatchObject({ action: 'invalid', reason: 'key.too_long' });
+    }
+    expect(portals.get(long.key)?.state).toBe('invalid');
+    expect(sim.org.apps.size).toBe(0);
   });
 
   it('registers a portal again when its app was deleted in Okta, with a warning', async () => {

@@ -1,7 +1,9 @@
-/** Text and attribute escaping for the HTML we write by hand (report and dashboard). */
+import { terminalText } from '../../core/terminal-text.js';
+
+/** Text and attribute escaping for the HTML we write by hand (report and dashboard); control and bidi characters shown escaped. */
 export function esc(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return terminalText(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
 /** Whole numbers with thin grouping (1 234 567): readable in every locale, no Intl data needed. */

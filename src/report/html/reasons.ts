@@ -24,10 +24,16 @@ const MORE: Record<string, string> = {
   'rollback.unlinked': 'removed from the installation\'s groups by rollback; the Okta user is untouched',
 };
 
-export function explainReason(code: string): string {
+/**
+ * The meaning of a reason code. A skip by the include/exclude rules carries the status value itself
+ * as its reason (`0`, `9`, `gesperrt`: whatever the installation's status column holds), so an
+ * unknown code of a skipped record is explained as that.
+ */
+export function explainReason(code: string, state?: string): string {
   const known = (REASONS as Record<string, string>)[code] ?? MORE[code];
   if (known) return known;
   if (code.startsWith('okta.')) return `Okta refused the call (${code.slice(5)}) after the allowed retries`;
+  if (state === 'skipped') return `the status column holds "${code}", which the installation's include/exclude rules do not migrate`;
   return '';
 }
 

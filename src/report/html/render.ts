@@ -102,7 +102,7 @@ ${rows.length ? `<table><thead><tr><th>kind</th><th>state</th><th>meaning</th><t
 }
 
 function reasonRows(list: ReasonCount[], withAdvice: boolean): string {
-  return list.map((r) => `<tr><td>${esc(r.kind)}</td><td><code>${esc(r.state)}</code></td><td><code>${esc(r.reason)}</code></td><td>${esc(explainReason(r.reason))}${withAdvice ? ` <span class="muted">${esc(WHAT_TO_DO[r.state] ?? '')}</span>` : ''}</td><td class="n">${num(r.count)}</td></tr>`).join('\n');
+  return list.map((r) => `<tr><td>${esc(r.kind)}</td><td><code>${esc(r.state)}</code></td><td><code>${esc(r.reason)}</code></td><td>${esc(explainReason(r.reason, r.state))}${withAdvice ? ` <span class="muted">${esc(WHAT_TO_DO[r.state] ?? '')}</span>` : ''}</td><td class="n">${num(r.count)}</td></tr>`).join('\n');
 }
 
 function skippedSection(skipped: ReasonCount[]): string {
@@ -136,7 +136,7 @@ function activitySection(d: HtmlReportData): string {
   const runs = d.runs.map((r) => {
     const counts = r.counts ? Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${num(n)}`).join(', ') : '';
     const took = r.finishedAt !== null ? formatDuration(r.finishedAt - r.startedAt) : 'not finished';
-    return `<tr><td>${esc(r.phase)}</td><td>${esc(utc(r.startedAt))}</td><td>${esc(took)}</td><td>${esc(r.outcome ?? 'running or stopped')}</td><td>${esc(counts)}</td></tr>`;
+    return `<tr><td>${esc(r.phase)}</td><td>${esc(utc(r.startedAt))}</td><td>${esc(took)}</td><td>${esc(r.outcome ?? 'running')}</td><td>${esc(counts)}</td></tr>`;
   }).join('\n');
   const s = d.status;
   const total429 = s.series.points.reduce((n, p) => n + p.rateLimited, 0);

@@ -27,7 +27,7 @@ export interface ActionRow {
   attempts: number;
 }
 
-export type ReportJournal = StatusJournal & Pick<Journal, 'page'>;
+export type ReportJournal = StatusJournal & Pick<Journal, 'page'> & { lockHolderAlive?(now?: number): boolean };
 
 export interface HtmlReportOptions {
   now: number;
@@ -40,6 +40,14 @@ const ACTION_STATES: RecordState[] = ['failed', 'conflict', 'invalid'];
 const KINDS: Kind[] = ['admin', 'panelist', 'portal'];
 const PAGE = 1000;
 
+/**
+ * A run without an outcome is the one in progress only while a live process holds the journal's
+ * lock; any other was killed or crashed (the journal is safe: the next run continues it).
+ */
+function unfinished(current: boolean): string | null {
+  return current ? null : 'interrupted (killed or crashed before it finished; running the command again continues it)';
+}
+
 export function collectReportData(journal: ReportJournal, options: HtmlReportOptions): HtmlReportData {
   const unmasked = options.unmasked ?? false;
   const limit = options.maxActionRows ?? 20_000;
@@ -48,6 +56,7 @@ export function collectReportData(journal: ReportJournal, options: HtmlReportOpt
   const first = runs.reduce<number | null>((min, r) => (min === null || r.startedAt < min ? r.startedAt : min), null);
   const status = buildStatus(journal, { now: options.now, from: first ?? options.now - 3_600_000 });
 
+  const live = journal.lockHolderAlive ? journal.lockHolderAlive() : status.run.active;
   const actionsTotal = status.failures.reduce((n, f) => n + f.count, 0);
   const actions: ActionRow[] = [];
   let after: { kind: string; key: string } | null = null;
@@ -71,7 +80,7 @@ export function collectReportData(journal: ReportJournal, options: HtmlReportOpt
     generatedAt: options.now,
     unmasked,
     status,
-    runs: runs.map((r) => ({ phase: r.phase, startedAt: r.startedAt, finishedAt: r.finishedAt, outcome: r.outcome, counts: r.counts })).reverse(),
+    runs: runs.map((r, i) => ({ phase: r.phase, startedAt: r.startedAt, finishedAt: r.finishedAt, outcome: r.outcome ?? unfinished(i === 0 && live), counts: r.counts })).reverse(),
     actions,
     actionsTotal,
     actionsLimit: limit,
