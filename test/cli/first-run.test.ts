@@ -19,7 +19,7 @@ const numericFilter = (url: string): string => samplesConfig(url).replace('inclu
 const journalFiles = (i: TestInstallation): string[] => readdirSync(i.dir).filter((f) => f.startsWith('samples.efs-okta.sqlite'));
 const refusedPort = (): string => samplesConfig('http://127.0.0.1:1');
 
-describe('cli first run: filters that match nothing are loud', () => {
+describe('cli first run: filters that match nothing are loud', { timeout: 120_000 }, () => {
   it('plan names an include filter that matches no row, with the top 5 values of the column; exit 0, no user created', async () => {
     inst = await testInstallation({ configText: numericFilter });
     const plan = await runCli(inst, ['plan', '--offline']);
@@ -46,7 +46,7 @@ describe('cli first run: filters that match nothing are loud', () => {
   });
 });
 
-describe('cli first run: plan leaves no trace', () => {
+describe('cli first run: plan leaves no trace', { timeout: 120_000 }, () => {
   it('plan --offline creates no journal file', async () => {
     inst = await testInstallation();
     const plan = await runCli(inst, ['plan', '--offline']);
@@ -84,7 +84,7 @@ describe('cli first run: plan leaves no trace', () => {
   });
 });
 
-describe('cli first run: a refused connection stops at once', () => {
+describe('cli first run: a refused connection stops at once', { timeout: 120_000 }, () => {
   it('plan names okta.orgUrl and does not say the next run retries', async () => {
     inst = await testInstallation({ configText: refusedPort });
     const plan = await runCli(inst, ['plan']);
@@ -108,7 +108,7 @@ describe('cli first run: a refused connection stops at once', () => {
   });
 });
 
-describe('cli first run: users activate before users create', () => {
+describe('cli first run: users activate before users create', { timeout: 120_000 }, () => {
   it('says to run users create first, exit 2, and creates no journal', async () => {
     inst = await testInstallation();
     for (const args of [['users', 'activate'], ['users', 'activate', '--dry-run']]) {

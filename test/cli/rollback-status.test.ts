@@ -16,7 +16,8 @@ afterEach(async () => {
 
 const journalOf = (i: TestInstallation): string => path.join(i.dir, 'samples.efs-okta.sqlite');
 
-describe('cli status after runs end: finished, killed, rolled back', () => {
+// Several CLI runs against the simulator per test: a loaded two-core machine needs more than the default 30 s.
+describe('cli status after runs end: finished, killed, rolled back', { timeout: 120_000 }, () => {
   it('a run whose lock holder is gone (killed) shows as interrupted, with the command to continue', async () => {
     inst = await testInstallation();
     await inst.create();
@@ -49,7 +50,7 @@ describe('cli status after runs end: finished, killed, rolled back', () => {
   });
 });
 
-describe('cli rollback: dry run, one kind, progress, recorded like every run', () => {
+describe('cli rollback: dry run, one kind, progress, recorded like every run', { timeout: 120_000 }, () => {
   it('--dry-run prints the plan and changes nothing; --kind admins deletes only the admins', async () => {
     inst = await testInstallation();
     await inst.create();

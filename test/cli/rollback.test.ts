@@ -45,7 +45,7 @@ describe('cli/rollback', () => {
 
     // Replaying it is harmless.
     expect((await cli(inst, 'rollback', '--all', '--yes')).code).toBe(0);
-  });
+  }, 120_000); // five CLI runs: a loaded two-core machine needs more than the default 30 s
 
   it('refuses --all together with --users by name', async () => {
     inst = await testInstallation();
