@@ -22,6 +22,7 @@ export interface ConfigOptionValues {
   share?: number;
   tokenShare?: number;
   concurrency?: number;
+  maxDeactivateShare?: number;
 }
 
 export function configFlags(o: ConfigOptionValues): ConfigFlags {
@@ -32,6 +33,7 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
   if (o.concurrency !== undefined) flags.concurrency = o.concurrency;
   if (o.journal !== undefined) flags.journal = o.journal;
   if (o.tokenFile !== undefined) flags.tokenFile = o.tokenFile;
+  if (o.maxDeactivateShare !== undefined) flags.maxDeactivateShare = o.maxDeactivateShare;
   return flags;
 }
 
@@ -43,6 +45,13 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
 export function parseWhole(value: string, _prev?: unknown): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A share from 0 to 1 inclusive (0 means: every deactivation needs --yes). */
+export function parseShare(value: string, _prev?: unknown): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError(`expected a fraction from 0 to 1 (e.g. 0.05 for 5 %), got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -91,7 +91,7 @@ export function registerActivate(users: Command): void {
         },
       );
       rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
-      process.stdout.write(`\nactivated ${summary.activated} (${summary.emailed} emailed, ${summary.links} links), already active ${summary.alreadyActive}, failed ${summary.failed}\n`);
+      process.stdout.write(`\nactivated ${summary.activated} (${summary.emailed} emailed, ${summary.links} links), new links for lost ones ${summary.reissued}, reactivated ${summary.reactivated}, already active ${summary.alreadyActive}, failed ${summary.failed}\n`);
       if (links && links.count > 0) process.stdout.write(`activation links: ${links.file} (readable only by you; hand them over securely, then delete the file)\n`);
       process.stdout.write(`\n${stateSummary(rt.journal, kinds)}\n`);
       if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue');

@@ -15,6 +15,7 @@ export interface ConfigFlags {
   concurrency?: number;
   journal?: string;
   tokenFile?: string;
+  maxDeactivateShare?: number;
 }
 
 /** The resolved configuration: file < env < flags, relative paths made absolute. No secret inside. */
@@ -158,6 +159,8 @@ export function resolveConfig(
   const share = flags.share ?? numberFromEnv(env, 'EFS_OKTA_SHARE') ?? parsed.okta.share;
   const concurrency = flags.concurrency ?? numberFromEnv(env, 'EFS_OKTA_CONCURRENCY') ?? parsed.okta.concurrency;
   const tokenShare = flags.tokenShare ?? numberFromEnv(env, 'EFS_OKTA_TOKEN_SHARE') ?? parsed.okta.tokenShare;
+  const maxDeactivateShare = flags.maxDeactivateShare ?? numberFromEnv(env, 'EFS_OKTA_MAX_DEACTIVATE_SHARE') ?? parsed.safety.maxDeactivateShare;
+  if (!(maxDeactivateShare >= 0 && maxDeactivateShare <= 1)) throw new ConfigError('CONFIG_INVALID', `the largest share of users a run may deactivate without --yes must be from 0 to 1 (got ${maxDeactivateShare}); set safety.maxDeactivateShare, EFS_OKTA_MAX_DEACTIVATE_SHARE or --max-deactivate-share`);
   if (!(share > 0 && share <= 1)) throw new ConfigError('CONFIG_INVALID', `--share must be in (0, 1] (got ${share})`);
   if (!(tokenShare > 0 && tokenShare <= 1)) throw new ConfigError('CONFIG_INVALID', `--token-share must be in (0, 1] (got ${tokenShare}): the fraction of each bucket the org admin gives this token, ${OKTA_DEFAULT_TOKEN_SHARE} by default`);
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 75)) {
@@ -191,6 +194,7 @@ export function resolveConfig(
     portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
     database: parsed.database ? resolveDatabase(parsed.database, abs) : undefined,
     federation: { domains: parsed.federation.domains.map((d) => d.trim().toLowerCase()) },
+    safety: { maxDeactivateShare },
     journal,
     reportDir: abs(parsed.reportDir ?? path.join(path.dirname(journal), `${parsed.installation}-reports`)),
     tokenFile: tokenFile ? abs(tokenFile) : null,

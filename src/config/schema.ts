@@ -79,6 +79,8 @@ export const databaseSchema = z.strictObject({
 export const OKTA_DEFAULT_TOKEN_SHARE = 0.5;
 const TOKEN_SHARE_RANGE = `must be the token's fraction of the bucket above 0 and at most 1: ${OKTA_DEFAULT_TOKEN_SHARE} is Okta's default`;
 
+const MAX_DEACTIVATE_RANGE = 'must be a fraction of the installation\'s users from 0 to 1, e.g. 0.05 (5 %)';
+
 export const configSchema = z.strictObject({
   installation: z
     .string()
@@ -110,6 +112,12 @@ export const configSchema = z.strictObject({
   federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
   missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),
   onExisting: z.enum(['report', 'link']).default('report'),
+  safety: z
+    .strictObject({
+      // The largest share of the installation's Okta users one run may deactivate without --yes.
+      maxDeactivateShare: z.number().min(0, MAX_DEACTIVATE_RANGE).max(1, MAX_DEACTIVATE_RANGE).default(0.05),
+    })
+    .default({ maxDeactivateShare: 0.05 }),
   groups: z
     .strictObject({
       admin: z.string().min(1).optional(),

@@ -39,6 +39,8 @@ federation:
 
 missingName: invalid    # or { placeholder: "-" } to create users whose first/last name is missing
 onExisting: report      # a login already in Okta and not ours: report (conflict, untouched) or link (add to our group)
+safety:
+  maxDeactivateShare: 0.05  # a run deactivating more of the installation's users than this share stops and asks for --yes
 
 # groups: { admin: "EFS ${installation} admins", panelist: "EFS ${installation} panelists" }
 # portals: { callbackPath: /oidc/callback, postLogoutPath: /, tokenEndpointAuthMethod: client_secret_basic,

@@ -1,5 +1,5 @@
 import type { Kind, PasswordHash, RecordState, UserKind } from '../core/types.js';
-import type { JournalRow } from './types.js';
+import type { ActivationMode, JournalRow, Ownership } from './types.js';
 
 /** The raw shape of a `records` row as SQLite returns it. */
 export interface RecordRowSql {
@@ -28,6 +28,9 @@ export interface RecordRowSql {
   attempts: number;
   last_error: string | null;
   updated_at: number;
+  create_marked_at: number | null;
+  ownership: string | null;
+  activation: string | null;
 }
 
 export function toJournalRow(r: RecordRowSql): JournalRow {
@@ -57,5 +60,8 @@ export function toJournalRow(r: RecordRowSql): JournalRow {
     attempts: r.attempts,
     lastError: r.last_error,
     updatedAt: r.updated_at,
+    createMarkedAt: r.create_marked_at ?? null,
+    ownership: (r.ownership as Ownership | null) ?? null,
+    activation: (r.activation as ActivationMode | null) ?? null,
   };
 }

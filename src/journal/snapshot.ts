@@ -158,6 +158,8 @@ export class SqliteSnapshot implements SnapshotWriter {
           WHEN r.kind IS NULL THEN 'create'
           WHEN r.state = 'failed' THEN 'retry'
           WHEN r.state = 'removed' AND r.okta_id IS NOT NULL THEN 'retry'
+          -- Deactivated by --deactivate-removed and back in the source: never "done already".
+          WHEN r.state = 'deactivated' AND r.ours = 1 AND r.okta_id IS NOT NULL THEN 'reactivate'
           WHEN r.state IN ${RECREATE_STATES} OR r.state = 'removed' THEN 'create'
           WHEN r.state = 'conflict' THEN 'conflict'
           WHEN r.ours = 1 AND r.okta_id IS NOT NULL
@@ -174,7 +176,7 @@ export class SqliteSnapshot implements SnapshotWriter {
     const get = (kind: UserKind): PlanCounts => {
       let c = counts.get(kind);
       if (!c) {
-        c = { kind, total: 0, create: 0, retry: 0, update: 0, done: 0, conflict: 0, duplicate: 0, skipped: {}, invalid: {}, removed: 0 };
+        c = { kind, total: 0, create: 0, retry: 0, update: 0, done: 0, conflict: 0, reactivate: 0, duplicate: 0, skipped: {}, invalid: {}, removed: 0 };
         counts.set(kind, c);
       }
       return c;
@@ -187,7 +189,7 @@ export class SqliteSnapshot implements SnapshotWriter {
       switch (r.cat) {
         case 'skipped': c.skipped[r.reason ?? 'excluded'] = (c.skipped[r.reason ?? 'excluded'] ?? 0) + r.n; break;
         case 'invalid': c.invalid[r.reason ?? 'invalid'] = (c.invalid[r.reason ?? 'invalid'] ?? 0) + r.n; break;
-        case 'create': case 'retry': case 'update': case 'done': case 'conflict': case 'duplicate': case 'removed':
+        case 'create': case 'retry': case 'update': case 'done': case 'conflict': case 'reactivate': case 'duplicate': case 'removed':
           c[r.cat] += r.n; break;
         default: throw new Error(`snapshot category ${r.cat} unknown`);
       }
@@ -224,13 +226,16 @@ export class SqliteSnapshot implements SnapshotWriter {
             ELSE records.state END,
           reason = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.reason ELSE 'removed.excluded' END
+            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') AND records.reason IS NOT 'reactivation.pending'
+              THEN records.reason ELSE 'removed.excluded' END
+            WHEN 'reactivate' THEN 'reactivation.pending'
             WHEN 'skipped' THEN s.reason WHEN 'invalid' THEN s.reason WHEN 'duplicate' THEN s.reason
             ELSE records.reason END,
           message = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.message
-              ELSE 'no longer to be synced: ' || COALESCE(s.message, s.reason) END
+            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') AND records.reason IS NOT 'reactivation.pending'
+              THEN records.message ELSE 'no longer to be synced: ' || COALESCE(s.message, s.reason) END
+            WHEN 'reactivate' THEN 'back in the source; its Okta user (ours) was deactivated: "efs-okta users activate" reactivates it'
             WHEN 'skipped' THEN s.message WHEN 'invalid' THEN s.message WHEN 'duplicate' THEN s.message
             ELSE records.message END,
           dirty = CASE WHEN s.cat = 'update' THEN 1 ELSE 0 END,
@@ -240,7 +245,14 @@ export class SqliteSnapshot implements SnapshotWriter {
           message = 'no longer in the source', dirty = 0, updated_at = @now
         WHERE kind = @kind AND state NOT IN ('removed','deleted','deactivating','deactivated')
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
-      for (const kind of kinds) gone.run({ now, kind });
+      // A deactivated record that was waiting for reactivation and left again: just deactivated.
+      const goneAgain = this.db.prepare(`UPDATE main.records SET reason = 'removed.missing', message = 'no longer in the source',
+          updated_at = @now WHERE kind = @kind AND state = 'deactivated' AND reason = 'reactivation.pending'
+          AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
+      for (const kind of kinds) {
+        gone.run({ now, kind });
+        goneAgain.run({ now, kind });
+      }
     }).immediate();
     return counts;
   }

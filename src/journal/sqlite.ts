@@ -67,8 +67,10 @@ export class SqliteJournal implements Journal {
     // WAL lets status/report/dashboard read while a run writes. synchronous=NORMAL: in WAL mode a
     // committed transaction survives any process kill; only a power cut (or OS crash) may lose the
     // last few. That is safe here because every Okta call is safe to replay: a user whose `staged`
-    // mark was lost is found by login in our group and adopted, an activation replayed answers
-    // E0000016 (no second email), a portal app is found by its exact label. Measured: 1,000,000
+    // mark was lost is found by login and proven ours (phases/ownership.ts); if its `creating` mark
+    // was lost too, nothing proves it ours and it is reported as a conflict, never adopted or
+    // created twice. An activation replayed answers E0000016 (no second email), a portal app is
+    // found by its exact label. Measured: 1,000,000
     // records end to end 1,736/s with FULL, 2,373/s with NORMAL (npm run bench -- e2e).
     // EFS_OKTA_JOURNAL_SYNC=FULL restores an fsync per commit.
     if (!options.readonly) {
@@ -223,6 +225,11 @@ export class SqliteJournal implements Journal {
     opt('synced_hash', 'syncedHash', change.syncedHash);
     opt('dirty', 'dirty', change.dirty === undefined ? undefined : change.dirty ? 1 : 0);
     opt('last_error', 'lastError', change.lastError);
+    opt('ownership', 'ownership', change.ownership);
+    opt('activation', 'activation', change.activation);
+    // The proof of a lost create compares Okta's creation time with the moment we first marked the
+    // record: a create that failed after Okta carried it out is retried (and found) runs later.
+    if (change.state === 'creating') sets.push('create_marked_at = COALESCE(create_marked_at, @now)');
     if (change.clearPasswordHash) sets.push('password_hash = NULL');
     if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
     const info = this.prepared(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);

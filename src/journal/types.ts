@@ -30,7 +30,23 @@ export interface JournalRow {
   attempts: number;
   lastError: string | null;
   updatedAt: number;
+  /** When this journal last marked the record `creating` (just before its create call). */
+  createMarkedAt: number | null;
+  /** How `ours` was established (null when not ours). */
+  ownership: Ownership | null;
+  /** How the activation in flight delivers, written with `activating`. */
+  activation: ActivationMode | null;
 }
+
+/**
+ * Why a user is ours: `created` (the id came back from our create), `recovered` (a create of ours
+ * whose answer was lost, proven by login, profile, STAGED, creation time and groups), `inherited`
+ * (the user of a record of ours that left the source, taken over by a new key with its login).
+ */
+export type Ownership = 'created' | 'recovered' | 'inherited';
+
+/** `link` = --no-email: the link exists only in Okta's answer; lost with it unless written. */
+export type ActivationMode = 'email' | 'link' | 'none';
 
 /** What the snapshot of the source says should happen to each record, per kind. */
 export interface PlanCounts {
@@ -41,6 +57,8 @@ export interface PlanCounts {
   update: number;
   done: number;
   conflict: number;
+  /** Back in the source after `--deactivate-removed` deactivated their Okta user (ours): `users activate` reactivates them. */
+  reactivate: number;
   duplicate: number;
   skipped: Record<string, number>;
   invalid: Record<string, number>;
@@ -58,6 +76,8 @@ export interface StateChange {
   dirty?: boolean;
   attemptsIncrement?: boolean;
   lastError?: string | null;
+  ownership?: Ownership | null;
+  activation?: ActivationMode | null;
 }
 
 export interface LockHolder {

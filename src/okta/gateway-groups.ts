@@ -1,6 +1,6 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
 import { apiFailure, isAlreadyExists, isNotFound, unexpected } from './okta-errors.js';
-import { toOktaUser } from './gateway-users.js';
+import { epochMs, toOktaUser } from './gateway-users.js';
 import type { OktaGroup, OktaUser } from './types.js';
 
 /**
@@ -21,6 +21,7 @@ export function toOktaGroup(raw: unknown): OktaGroup {
     id: String(g.id ?? ''),
     name: String(profile.name ?? ''),
     description: typeof profile.description === 'string' ? profile.description : null,
+    created: epochMs(g.created),
   };
 }
 

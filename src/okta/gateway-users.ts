@@ -15,6 +15,16 @@ export const MAX_GROUP_IDS = 20;
 
 type Loose = Record<string, unknown>;
 
+/** Okta's timestamps arrive as ISO text (the SDK may turn them into Dates): epoch ms, or null. */
+export function epochMs(value: unknown): number | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.getTime();
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}
+
 export function toOktaUser(raw: unknown): OktaUser {
   const u = (raw ?? {}) as Loose;
   const profileIn = (u.profile ?? {}) as Loose;
@@ -30,6 +40,7 @@ export function toOktaUser(raw: unknown): OktaUser {
       firstName: (profile.firstName as string | null | undefined) ?? null,
       lastName: (profile.lastName as string | null | undefined) ?? null,
     },
+    created: epochMs(u.created),
   };
 }
 
@@ -103,6 +114,25 @@ export function userOps(client: Client) {
     }
   }
 
+  /**
+   * Issues a new activation link (or email) to a PROVISIONED or RECOVERY user, e.g. one whose
+   * first link was lost with Okta's answer. Okta's default is sendEmail=false:
+   * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser
+   */
+  async function reactivateUser(userId: string, sendEmail: boolean): Promise<ActivateResult> {
+    try {
+      const token = (await api.reactivateUser({ userId, sendEmail })) as unknown as Loose | undefined;
+      const url = token?.activationUrl;
+      return { outcome: 'activated', activationUrl: typeof url === 'string' ? url : null };
+    } catch (err) {
+      if (hasCode(err, 'E0000038')) {
+        const user = await getUser(userId);
+        return { outcome: 'wrong_status', status: user?.status ?? 'DELETED' };
+      }
+      throw unexpected(err, 'issuing a new activation link');
+    }
+  }
+
   async function deactivateUser(userId: string): Promise<void> {
     try {
       await api.deactivateUser({ userId, sendEmail: false });
@@ -134,5 +164,5 @@ export function userOps(client: Client) {
     }
   }
 
-  return { getUser, createUser, updateUserProfile, activateUser, deactivateUser, deleteUser, listUserGroupIds };
+  return { getUser, createUser, updateUserProfile, activateUser, reactivateUser, deactivateUser, deleteUser, listUserGroupIds };
 }

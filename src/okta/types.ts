@@ -22,12 +22,16 @@ export interface OktaUser {
   id: string;
   status: OktaUserStatus;
   profile: OktaUserProfile;
+  /** Okta's `created` (epoch ms), when the answer had it: the proof of a lost create compares it. */
+  created?: number | null;
 }
 
 export interface OktaGroup {
   id: string;
   name: string;
   description: string | null;
+  /** Okta's `created` (epoch ms), when the answer had it. */
+  created?: number | null;
 }
 
 export type CreateUserResult =
@@ -83,6 +87,8 @@ export interface OktaGateway {
   createUser(input: { profile: OktaUserProfile; passwordHash: PasswordHash | null; groupIds: string[] }): Promise<CreateUserResult>;
   updateUserProfile(userId: string, profile: Partial<OktaUserProfile>): Promise<OktaUser>;
   activateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
+  /** POST /lifecycle/reactivate: a new activation link (or email) for a PROVISIONED or RECOVERY user. */
+  reactivateUser(userId: string, sendEmail: boolean): Promise<ActivateResult>;
   deactivateUser(userId: string): Promise<void>;
   /** Deletes a DEPROVISIONED user (Okta's second DELETE); 404 counts as done. */
   deleteUser(userId: string): Promise<void>;

@@ -17,6 +17,13 @@ import { failureCode, isFatal, stateForStatus } from './user-outcome.js';
  * up first (PROVISIONED/ACTIVE means the first call went through and its email is out). Okta answers
  * an activation of a non-STAGED user with E0000016/E0000038, which counts as done, never as a resend.
  * Never touches `linked` or `conflict` users: they are not ours.
+ *
+ * A --no-email activation is done only once its link is handed over: the link exists only in
+ * Okta's answer. `activating` records the delivery (`activation`: email, link or none); a `link`
+ * activation found PROVISIONED after a crash, or answered E0000016 on a replay, lost its link and is
+ * issued a new one (POST /lifecycle/reactivate), never counted as activated. Records back in the
+ * source after --deactivate-removed deactivated their user (`deactivated` / `reactivation.pending`)
+ * are activated again (Okta's activate accepts DEPROVISIONED users).
  */
 export interface ActivateOptions {
   installation: string;
@@ -37,8 +44,19 @@ export interface ActivateSummary {
   emailed: number;
   links: number;
   alreadyActive: number;
+  /** New links (or emails) issued for activations whose link was lost. */
+  reissued: number;
+  /** Deactivated users of records back in the source, activated again. */
+  reactivated: number;
   failed: number;
   interrupted: boolean;
+}
+
+/** Deactivated records back in the source wait here for `users activate`. */
+const REACTIVATION = 'reactivation.pending';
+
+function activatable(c: { state: string; reason: string | null }): boolean {
+  return c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === REACTIVATION);
 }
 
 const PAGE = 500;
@@ -47,10 +65,10 @@ async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGen
   let after: { kind: string; key: string } | null = null;
   let yielded = 0;
   for (;;) {
-    const rows = journal.page({ kinds: options.kinds, states: ['activating', 'staged'] }, after, PAGE);
+    const rows = journal.page({ kinds: options.kinds, states: ['activating', 'staged', 'deactivated'] }, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
-      if (!row.ours || !row.oktaId) continue;
+      if (!row.ours || !row.oktaId || !activatable(row)) continue;
       if (options.only && !options.only.has(row.key) && !options.only.has((row.login ?? '').toLowerCase())) continue;
       if (options.max !== undefined && yielded >= options.max) return;
       yielded++;
@@ -66,7 +84,7 @@ async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGen
  * run with the same filter (--only, --max) would activate, chosen exactly as the run chooses them.
  */
 export async function countActivatable(journal: Journal, options: Pick<ActivateOptions, 'kinds' | 'only' | 'max'>): Promise<{ staged: number; wouldActivate: number }> {
-  const staged = journal.countByState(options.kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0);
+  const staged = journal.countByState(options.kinds).filter(activatable).reduce((n, c) => n + c.count, 0);
   let wouldActivate = 0;
   for await (const row of stagedRows(journal, { ...options, installation: '', sendEmail: false, concurrency: 1 })) {
     void row;
@@ -94,11 +112,11 @@ export async function activateUsers(
 ): Promise<ActivateSummary> {
   const { journal, okta, emitter, clock } = deps;
   const now = (): number => clock.now();
-  const summary: ActivateSummary = { activated: 0, emailed: 0, links: 0, alreadyActive: 0, failed: 0, interrupted: false };
+  const summary: ActivateSummary = { activated: 0, emailed: 0, links: 0, alreadyActive: 0, reissued: 0, reactivated: 0, failed: 0, interrupted: false };
   const total = Math.min(
     options.max ?? Infinity,
     options.only?.size ?? Infinity,
-    journal.countByState(options.kinds).filter((c) => c.state === 'staged' || c.state === 'activating').reduce((n, c) => n + c.count, 0),
+    journal.countByState(options.kinds).filter(activatable).reduce((n, c) => n + c.count, 0),
   );
   const meter = new ProgressMeter('activate', total, clock, emitter);
   const wait = pacer(clock, options.perHour, options.signal);
@@ -113,25 +131,59 @@ export async function activateUsers(
     emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
   };
 
-  const linkLost = (row: JournalRow): void => {
-    setState(row, 'active', {
-      lastError: null, reason: 'activation.link_lost',
-      message: 'activated, but the activation link was lost with Okta\'s answer: send the user a new one from the Okta Admin Console (Reset password / Resend activation email)',
+  /** Hands a link over (--no-email); true when it reached the links file. */
+  const handOver = (row: JournalRow, url: string | null): boolean => {
+    if (!url || !options.onLink) return false;
+    options.onLink(row, url);
+    summary.links++;
+    return true;
+  };
+
+  /**
+   * The link of an activation of ours was lost with Okta's answer (or with a killed run before it
+   * reached the file): the user is PROVISIONED and nobody has a link. Okta's reactivate issues a new
+   * one (or emails it): https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser
+   */
+  const reissue = async (row: JournalRow, sendEmail: boolean): Promise<void> => {
+    const oktaId = row.oktaId as string;
+    setState(row, 'activating', {
+      activation: sendEmail ? 'email' : 'link', reason: 'activation.link_lost',
+      message: 'activated, but its activation link was lost before it reached the links file: the next "efs-okta users activate" issues a new one',
     });
-    emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email: false });
+    const result = await okta.reactivateUser(oktaId, sendEmail);
+    if (result.outcome !== 'activated') {
+      const user = await okta.getUser(oktaId);
+      setState(row, stateForStatus(user?.status ?? 'DEPROVISIONED'), { reason: 'activation.previous_run', message: `already ${user?.status ?? 'gone'} in Okta: no new link needed`, lastError: null });
+      summary.alreadyActive++;
+      return;
+    }
+    if (!sendEmail && !handOver(row, result.activationUrl)) return;
+    summary.reissued++;
+    if (sendEmail) summary.emailed++;
+    done(row, sendEmail);
   };
 
   const activate = async (row: JournalRow): Promise<void> => {
     const oktaId = row.oktaId as string;
+    let linkLost = false;
+    let waitingState: UserState = 'staged';
+    let waitingReason = 'activation.failed';
     try {
-      if (row.state === 'activating') {
+      const sendEmail = options.sendEmail && row.reason !== 'password.imported';
+      const reactivation = row.reason === REACTIVATION;
+      // Where the record waits when this attempt fails: staged, or deactivated awaiting reactivation.
+      waitingState = reactivation ? 'deactivated' : 'staged';
+      waitingReason = reactivation ? REACTIVATION : 'activation.failed';
+      if (row.state === 'activating' || row.state === 'deactivated') {
         const user = await okta.getUser(oktaId);
         if (!user) {
           setState(row, 'failed', { reason: 'okta.user_missing', message: `Okta user ${oktaId} no longer exists: run "efs-okta verify"`, attemptsIncrement: true });
           summary.failed++;
           return;
         }
-        if (user.status !== 'STAGED') {
+        linkLost = row.state === 'activating' && row.activation === 'link' && user.status === 'PROVISIONED';
+        const waiting = user.status === 'STAGED' || (reactivation && user.status === 'DEPROVISIONED');
+        if (!waiting && !linkLost) {
           setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: null, lastError: null });
           summary.alreadyActive++;
           return;
@@ -146,25 +198,29 @@ export async function activateUsers(
         throw err;
       }
       if (options.signal?.aborted) return;
-      // Users with an imported password hash already have a password: no activation email.
-      const sendEmail = options.sendEmail && row.reason !== 'password.imported';
-      setState(row, 'activating');
+      if (linkLost) {
+        await reissue(row, sendEmail);
+        return;
+      }
+      // Users with an imported password hash already have a password: no activation email, no link.
+      const mode = row.reason === 'password.imported' ? 'none' : sendEmail ? 'email' : 'link';
+      setState(row, 'activating', mode === 'link' && !reactivation
+        ? { activation: mode, reason: 'activation.link_pending', message: 'activation link requested: if this run stopped here, the link never reached the links file and the next "efs-okta users activate" issues a new one' }
+        : { activation: mode });
       const result = await okta.activateUser(oktaId, sendEmail);
+      if (reactivation && result.outcome === 'activated') summary.reactivated++;
       if (result.outcome === 'activated') {
-        // A user with an imported password signs in with it: no link to hand over.
-        if (!sendEmail && result.activationUrl && options.onLink && row.reason !== 'password.imported') {
-          options.onLink(row, result.activationUrl);
-          summary.links++;
-        }
+        if (mode === 'link' && !handOver(row, result.activationUrl)) return;
         if (sendEmail) summary.emailed++;
         summary.activated++;
         done(row, sendEmail);
       } else if (result.outcome === 'already_active') {
         // Only this journal activates its users: E0000016 here means our own call went through and
-        // its answer was lost (the governor replayed it). Okta sent the email then; a link is gone.
+        // its answer was lost (the governor replayed it). Okta sent the email then; a link is lost
+        // and a new one is issued.
         summary.alreadyActive++;
-        if (sendEmail) done(row, true);
-        else linkLost(row);
+        if (mode === 'link') await reissue({ ...row, state: 'activating' }, false);
+        else done(row, sendEmail);
       } else {
         const user = await okta.getUser(oktaId);
         if (user && user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') {
@@ -172,15 +228,17 @@ export async function activateUsers(
           summary.alreadyActive++;
           setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: `already ${user.status} in Okta`, lastError: null });
         } else {
-          setState(row, 'staged', { reason: 'activation.failed', message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038', attemptsIncrement: true });
+          setState(row, waitingState, { reason: waitingReason, message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038', attemptsIncrement: true });
           summary.failed++;
         }
       }
     } catch (err) {
       if (isFatal(err)) throw err;
-      // Back to staged (not `failed`, which phase 1 would try to create): the next activate run retries.
+      // Back to where it waited (not `failed`, which phase 1 would try to create): the next activate
+      // run retries. A lost link stays visible as lost until a new one is on file.
       const code = failureCode(err);
-      setState(row, 'staged', { reason: 'activation.failed', message: describeError(err), lastError: code, attemptsIncrement: true });
+      if (linkLost) setState(row, 'activating', { reason: 'activation.link_lost', lastError: code, attemptsIncrement: true });
+      else setState(row, waitingState, { reason: waitingReason, message: describeError(err), lastError: code, attemptsIncrement: true });
       emitter.emit('user:failed', { kind: row.kind, key: row.key, code, message: describeError(err), attempts: row.attempts + 1 });
       summary.failed++;
     } finally {

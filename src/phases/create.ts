@@ -4,18 +4,22 @@ import type { Kind, UserKind, UserState } from '../core/types.js';
 import type { Journal, JournalRow, StateChange } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
 import { ensureGroups } from './groups.js';
+import { guardMassDeactivation } from './mass-change.js';
 import { GroupCommit } from './group-commit.js';
 import { runPool } from './pool.js';
 import { ProgressMeter } from './progress.js';
-import { isFatal, isOurs, profileOf, recordFailure, stateForStatus } from './user-outcome.js';
+import { canInherit, lostCreateDisproof, otherOwner, sentGroupIds } from './ownership.js';
+import { isFatal, profileOf, recordFailure, stateForStatus } from './user-outcome.js';
 
 /**
  * Phase 1: create every pending user STAGED (no email), in the installation's groups.
  *
- * Resumable at any instant: `creating` is committed before the create call, so a record found in
- * `creating` is looked up by login (GET /api/v1/users/{login}, its own larger bucket) before it is
- * created again. A login Okta already has is adopted when it is ours (in our groups: we always create
- * with groupIds, atomically), otherwise linked or reported by `onExisting`.
+ * Resumable at any instant: `creating` is committed (with its time and the profile sent) before the
+ * create call, so a record found in `creating` is looked up by login (GET /api/v1/users/{login}, its
+ * own larger bucket) before it is created again. A login Okta already has is ours only when the
+ * journal recorded it so or the lost create is proven (ownership.ts); the user of a record of ours
+ * that left the source is taken over, with its profile updated, by a new key with the same login;
+ * anything else is linked or reported by `onExisting`, never adopted.
  */
 export interface CreateDeps {
   journal: Journal;
@@ -32,14 +36,22 @@ export interface CreateOptions {
   /** Create at most this many users this run (updates and look-ups not counted). */
   limit?: number;
   groupNames?: Partial<Record<UserKind, string>>;
+  /** Use groups with the installation's names that this journal did not create (their members stay foreign). */
+  adoptGroups?: boolean;
   /** Deactivate the Okta users of records that left the source (or became excluded). Off by default. */
   deactivateRemoved?: boolean;
+  /** The largest share of the installation's users one run may deactivate without `confirmed` (0.05). */
+  maxDeactivateShare?: number;
+  /** --yes: the operator confirmed a mass deactivation. */
+  confirmed?: boolean;
   signal?: AbortSignal;
 }
 
 export interface CreateSummary {
   created: number;
   adopted: number;
+  /** Users of records of ours that left the source, taken over by a new key with the same login. */
+  inherited: number;
   linked: number;
   conflict: number;
   rejected: number;
@@ -72,12 +84,11 @@ async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boo
 export async function createUsers(deps: CreateDeps, options: CreateOptions): Promise<CreateSummary> {
   const { journal, okta, emitter, clock } = deps;
   const now = (): number => clock.now();
-  const summary: CreateSummary = { created: 0, adopted: 0, linked: 0, conflict: 0, rejected: 0, updated: 0, failed: 0, deactivated: 0, interrupted: false };
+  const summary: CreateSummary = { created: 0, adopted: 0, inherited: 0, linked: 0, conflict: 0, rejected: 0, updated: 0, failed: 0, deactivated: 0, interrupted: false };
+  if (options.deactivateRemoved) guardMassDeactivation(journal, options);
   const allKinds: UserKind[] = ['admin', 'panelist'];
-  const groupIds = await ensureGroups({ journal, okta, now }, options.installation, allKinds, options.groupNames ?? {});
-  const ourGroupIds = [...groupIds.values()];
-  const groupsFor = (row: JournalRow): string[] =>
-    (row.groups.length ? row.groups : [row.kind as UserKind]).map((k) => groupIds.get(k)).filter((g): g is string => !!g);
+  const groupIds = await ensureGroups({ journal, okta, now }, options.installation, allKinds, options.groupNames ?? {}, { adopt: options.adoptGroups ?? false });
+  const groupsFor = (row: JournalRow): string[] => sentGroupIds(row, groupIds);
 
   const total = countWork(journal, options.kinds);
   const meter = new ProgressMeter('create', total, clock, emitter);
@@ -91,28 +102,69 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   // The two writes of every create (creating, then staged) from all workers, committed together.
   const commits = new GroupCommit(journal);
 
+  const adopt = async (row: JournalRow, user: OktaUser, userGroups: string[], change: Omit<StateChange, 'state'>): Promise<void> => {
+    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
+    setState(row, stateForStatus(user.status), {
+      oktaId: user.id, ours: true, clearPasswordHash: true, reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null, ...change,
+    });
+    summary.adopted++;
+    emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: user.id, adopted: true });
+  };
+
+  /** The user of a record of ours that left the source: the new key takes it over, with its own profile. */
+  const inherit = async (row: JournalRow, owner: JournalRow, user: OktaUser, userGroups: string[]): Promise<void> => {
+    const updated = await okta.updateUserProfile(user.id, profileOf(row));
+    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
+    const write = (): void => {
+      setState(owner, owner.state as UserState, { oktaId: null, ours: false, ownership: null, reason: 'removed.key_changed', message: `its Okta user ${user.id} now belongs to ${row.kind}:${row.key} (same login, new source key)` });
+      setState(row, stateForStatus(updated.status), {
+        oktaId: user.id, ours: true, ownership: 'inherited', syncedHash: row.sourceHash, dirty: false, clearPasswordHash: true, lastError: null,
+        reason: 'key.changed', message: `took over the Okta user of ${owner.kind}:${owner.key} (no longer in the source, same login); its profile now follows this record`,
+      });
+    };
+    if (journal.batch) journal.batch(write);
+    else write();
+    summary.inherited++;
+    emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId: user.id, fields: ['profile'] });
+  };
+
   const settleExisting = async (row: JournalRow, user: OktaUser): Promise<void> => {
     const userGroups = await okta.listUserGroupIds(user.id);
-    if (isOurs(row, user, userGroups, ourGroupIds)) {
-      for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-      setState(row, stateForStatus(user.status), {
-        oktaId: user.id, ours: true, syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
-        reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
+    if (row.ours && row.oktaId === user.id) {
+      await adopt(row, user, userGroups, { syncedHash: row.syncedHash, dirty: row.syncedHash !== row.sourceHash });
+      return;
+    }
+    const disproof = lostCreateDisproof(row, user, userGroups, groupsFor(row));
+    if (disproof === null) {
+      // What we sent is in Okta; a source change since then is pushed as an update in this run.
+      const sent = row.syncedHash ?? row.sourceHash;
+      await adopt(row, user, userGroups, { ownership: 'recovered', syncedHash: sent, dirty: sent !== row.sourceHash });
+      return;
+    }
+    const owner = otherOwner(journal, user.id, row);
+    if (owner && canInherit(owner, user)) {
+      await inherit(row, owner, user, userGroups);
+      return;
+    }
+    if (owner) {
+      setState(row, 'conflict', {
+        oktaId: null, ours: false, ownership: null, reason: 'conflict.login_of_record', lastError: null,
+        message: `login belongs to Okta user ${user.id} (${user.status}) of record ${owner.kind}:${owner.key} (${owner.state}): left untouched; once that record's own change is synced (or it leaves the source) a rerun settles this one`,
       });
-      summary.adopted++;
-      emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: user.id, adopted: true });
+      summary.conflict++;
+      emitter.emit('user:conflict', { kind: row.kind, key: row.key, login: row.login ?? '' });
       return;
     }
     if (options.onExisting === 'link') {
       for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-      setState(row, 'linked', { oktaId: user.id, ours: false, reason: 'linked.existing', message: `login already in Okta (user ${user.id}, ${user.status}): added to the installation's groups, nothing else changed`, clearPasswordHash: true, lastError: null });
+      setState(row, 'linked', { oktaId: user.id, ours: false, ownership: null, reason: 'linked.existing', message: `login already in Okta (user ${user.id}, ${user.status}): added to the installation's groups, nothing else changed`, clearPasswordHash: true, lastError: null });
       summary.linked++;
       emitter.emit('user:linked', { kind: row.kind, key: row.key, oktaId: user.id });
       return;
     }
     setState(row, 'conflict', {
-      oktaId: null, ours: false, reason: 'conflict.login_exists', lastError: null,
-      message: `login already belongs to Okta user ${user.id} (${user.status}) that this installation did not create: left untouched; set onExisting: link to add it to the installation's groups, or resolve it in Okta`,
+      oktaId: null, ours: false, ownership: null, reason: 'conflict.login_exists', lastError: null,
+      message: `login already belongs to Okta user ${user.id} (${user.status}) that this installation did not create (${disproof}): left untouched; set onExisting: link to add it to the installation's groups, or resolve it in Okta`,
     });
     summary.conflict++;
     emitter.emit('user:conflict', { kind: row.kind, key: row.key, login: row.login ?? '' });
@@ -121,11 +173,12 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   const create = async (row: JournalRow): Promise<void> => {
     if (createBudget <= 0) return;
     createBudget--;
-    await commits.write(() => setState(row, 'creating', {}));
+    // The time (journal sets it with `creating`) and the profile we send: the proof of a lost create.
+    await commits.write(() => setState(row, 'creating', { syncedHash: row.sourceHash }));
     const result = await okta.createUser({ profile: profileOf(row), passwordHash: row.passwordHash, groupIds: groupsFor(row) });
     if (result.outcome === 'created') {
       await commits.write(() => setState(row, 'staged', {
-        oktaId: result.user.id, ours: true, syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
+        oktaId: result.user.id, ours: true, ownership: 'created', syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
         reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
       }));
       summary.created++;
@@ -133,7 +186,7 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     } else if (result.outcome === 'login_taken') {
       const existing = await okta.getUser(row.login ?? '');
       if (!existing) throw new Error(`Okta says the login is taken but GET /api/v1/users/{login} finds no user`);
-      await settleExisting({ ...row, state: 'creating' }, existing);
+      await settleExisting({ ...row, state: 'creating', createMarkedAt: journal.get(row.kind, row.key)?.createMarkedAt ?? null, syncedHash: row.sourceHash }, existing);
     } else {
       setState(row, 'invalid', { reason: result.reason, message: `Okta rejected the user (${result.errorCode}): ${result.message}`, lastError: result.errorCode });
       summary.rejected++;

@@ -5,6 +5,7 @@ import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { runPool } from './pool.js';
 import { ProgressMeter } from './progress.js';
+import { lostCreateDisproof, sentGroupIds } from './ownership.js';
 import { isFatal, recordFailure } from './user-outcome.js';
 
 /**
@@ -56,6 +57,11 @@ export async function rollbackUsers(
   const kinds = options.kinds ?? ['admin', 'panelist'];
   const result = { deleted: 0, unlinked: 0, failed: 0, groupsDeleted: 0, interrupted: false };
   const groupIds = kinds.map((k) => journal.group(k)?.oktaId).filter((g): g is string => !!g);
+  const groupIdsByKind = new Map<UserKind, string>();
+  for (const k of ['admin', 'panelist'] as const) {
+    const g = journal.group(k);
+    if (g) groupIdsByKind.set(k, g.oktaId);
+  }
   const rows = [...journal.all(kinds)].filter((r) => classify(r) !== null).map((r) => ({ kind: r.kind, key: r.key }));
   const meter = new ProgressMeter('rollback', rows.length, clock, emitter);
 
@@ -81,11 +87,12 @@ export async function rollbackUsers(
         result.unlinked++;
       } else if (c === 'lookup') {
         // A removed record back in the source (maybe under a new login) still has its Okta id:
-        // that user is ours. Otherwise the login finds what a crashed create may have left.
+        // that user is ours. Otherwise the login finds what a crashed create may have left, which
+        // is deleted only when proven ours (ownership.ts); a user that merely sits in our groups is not.
         const byId = row.ours && row.oktaId ? await okta.getUser(row.oktaId) : null;
         const user = byId ?? (await okta.getUser(row.login ?? ''));
-        const theirGroups = user && !byId ? await okta.listUserGroupIds(user.id) : [];
-        if (user && (byId || theirGroups.some((g) => groupIds.includes(g)))) await deleteUser(row, user.id);
+        const proven = user && !byId ? lostCreateDisproof(row, user, await okta.listUserGroupIds(user.id), sentGroupIds(row, groupIdsByKind)) === null : false;
+        if (user && (byId || proven)) await deleteUser(row, user.id);
         else journal.setState(row.kind, row.key, { state: 'pending', reason: null, message: null }, now());
       }
     } catch (err) {

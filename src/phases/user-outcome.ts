@@ -2,7 +2,7 @@ import { AuthError, EfsOktaError, JournalError, OktaCallError, OktaUnreachableEr
 import type { CoreEmitter } from '../core/events.js';
 import type { UserState } from '../core/types.js';
 import type { Journal, JournalRow } from '../journal/types.js';
-import type { OktaUser, OktaUserProfile } from '../okta/types.js';
+import type { OktaUserProfile } from '../okta/types.js';
 
 /** Errors that end the whole run (credentials, permissions, an unreachable org, a broken journal): never per-record. */
 export function isFatal(err: unknown): boolean {
@@ -40,8 +40,3 @@ export function recordFailure(deps: { journal: Journal; emitter: CoreEmitter; no
   deps.emitter.emit('user:failed', { kind: row.kind, key: row.key, code, message, attempts: row.attempts + 1 });
 }
 
-/** Does this Okta user belong to this installation (created by this journal, or in its groups)? */
-export function isOurs(row: JournalRow, user: OktaUser, userGroupIds: string[], ourGroupIds: string[]): boolean {
-  if (row.ours && row.oktaId === user.id) return true;
-  return userGroupIds.some((g) => ourGroupIds.includes(g));
-}

@@ -7,7 +7,7 @@ import { profileOf } from './user-outcome.js';
  * Reconciles the journal with Okta: pages through the installation's groups (one list call per 200
  * members, not one call per user) and looks up by id only what the groups did not show.
  */
-export type DifferenceType = 'missing_in_okta' | 'not_in_group' | 'unexpected_status' | 'profile_drift' | 'not_in_journal';
+export type DifferenceType = 'missing_in_okta' | 'not_in_group' | 'unexpected_status' | 'profile_drift' | 'not_in_journal' | 'activation_link_lost';
 
 export interface Difference {
   type: DifferenceType;
@@ -91,6 +91,11 @@ export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway },
     if (missingGroups.length) differences.push({ ...base, type: 'not_in_group', expected: missingGroups.join(','), actual: [...(entry?.groups ?? [])].join(',') || 'none' });
     const u = user as OktaUser;
     if (!statusMatches(row.state, u.status)) differences.push({ ...base, type: 'unexpected_status', expected: row.state, actual: u.status });
+    // A --no-email activation that Okta carried out but whose link never reached the links file:
+    // the user cannot sign in and nobody has the link. `users activate` issues a new one.
+    if (row.state === 'activating' && row.activation === 'link' && u.status === 'PROVISIONED') {
+      differences.push({ ...base, type: 'activation_link_lost', expected: 'activation link in a links file', actual: 'PROVISIONED, link lost: run "efs-okta users activate" to issue a new one' });
+    }
     if (row.ours && !row.dirty) {
       const fields = drift(row, u);
       if (fields.length) differences.push({ ...base, type: 'profile_drift', expected: fields.map((f) => `${f}=${String(profileOf(row)[f])}`).join('; '), actual: fields.map((f) => `${f}=${String(u.profile[f])}`).join('; ') });

@@ -143,6 +143,12 @@ const ACTIVITY_TYPES = ['progress', 'rate:limited', 'request:retry', 'rate:learn
 const NEEDS_ACTION_ORDER: RecordState[] = ['failed', 'conflict', 'invalid'];
 /** Settled states listed (with reasons) under "not migrated": a rollback's deleted records included. */
 const NOT_MIGRATED_LISTED: RecordState[] = ['skipped', 'duplicate', 'removed', 'deactivating', 'deactivated', 'deleting', 'deleted'];
+/**
+ * Activations whose --no-email link may never have reached a links file: Okta has the user
+ * PROVISIONED and nobody has the link. While a run goes on, `link_pending` also counts the few
+ * activations in flight (at most the concurrency); after a killed run it counts the lost links.
+ */
+const LOST_LINK_REASONS = ['activation.link_lost', 'activation.link_pending'];
 
 export function buildStatus(journal: StatusJournal, options: StatusOptions): StatusModel {
   const now = options.now;
@@ -236,7 +242,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
     if (row.state === 'active' || row.state === 'registered') k.active += row.count;
     k.states[row.state] = (k.states[row.state] ?? 0) + row.count;
     const reason = { kind: row.kind, state: row.state, reason: row.reason ?? row.state, count: row.count };
-    if (category === 'needsAction') failures.push(reason);
+    if (category === 'needsAction' || LOST_LINK_REASONS.includes(row.reason ?? '')) failures.push(reason);
     else if (NOT_MIGRATED_LISTED.includes(row.state)) skipped.push(reason);
   }
   const order: Kind[] = ['admin', 'panelist', 'portal'];

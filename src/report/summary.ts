@@ -28,6 +28,7 @@ export function planTable(counts: PlanCounts[]): string {
     rows.push([c.kind, 'create (new)', c.create]);
     if (c.retry) rows.push([c.kind, 'retry (failed before / resume)', c.retry]);
     if (c.conflict) rows.push([c.kind, 'conflict (re-check)', c.conflict]);
+    if (c.reactivate) rows.push([c.kind, 'back in source, deactivated: reactivate (users activate)', c.reactivate]);
     rows.push([c.kind, 'update (changed in source)', c.update]);
     rows.push([c.kind, 'done already', c.done]);
     for (const [reason, n] of Object.entries(c.skipped).sort()) rows.push([c.kind, `skip: ${reason}`, n]);

@@ -164,8 +164,14 @@ export function activateUser(org: Org, u: UserRec, sendEmail: boolean, base: str
   return activationFor(org, u, base, sendEmail, 'activation');
 }
 
+/**
+ * POST /lifecycle/reactivate: "Perform this operation only on users with a PROVISIONED or RECOVERY
+ * status. This operation restarts the activation workflow"; sendEmail defaults to false, and then the
+ * answer carries the activation link. The status does not change (the user finishes the flow).
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserLifecycle/#tag/UserLifecycle/operation/reactivateUser
+ */
 export function reactivateUser(org: Org, u: UserRec, sendEmail: boolean, base: string): ActivationAnswer | Record<string, never> {
-  if (u.status !== 'PROVISIONED') throw E.wrongStatus();
+  if (u.status !== 'PROVISIONED' && u.status !== 'RECOVERY') throw E.wrongStatus();
   u.lastUpdated = org.now();
   return activationFor(org, u, base, sendEmail, 'reactivation');
 }

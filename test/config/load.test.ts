@@ -54,6 +54,18 @@ describe('config/load', () => {
     expect(() => loadConfig(file, {}, {})).toThrow(/onExisting: must be one of "report", "link" \(got "merge"\)/);
   });
 
+  it('safety.maxDeactivateShare: 5 % by default, file < EFS_OKTA_MAX_DEACTIVATE_SHARE < --max-deactivate-share, validated with the key named', () => {
+    const file = writeConfig(minimal);
+    expect(loadConfig(file, {}, {}).safety.maxDeactivateShare).toBe(0.05);
+    const inFile = writeConfig(`${minimal}safety: { maxDeactivateShare: 0.2 }\n`);
+    expect(loadConfig(inFile, {}, {}).safety.maxDeactivateShare).toBe(0.2);
+    expect(loadConfig(inFile, {}, { EFS_OKTA_MAX_DEACTIVATE_SHARE: '0.3' }).safety.maxDeactivateShare).toBe(0.3);
+    expect(loadConfig(inFile, { maxDeactivateShare: 0 }, { EFS_OKTA_MAX_DEACTIVATE_SHARE: '0.3' }).safety.maxDeactivateShare).toBe(0);
+    const bad = writeConfig(`${minimal}safety: { maxDeactivateShare: 5 }\n`);
+    expect(() => loadConfig(bad, {}, {})).toThrow(/safety\.maxDeactivateShare: must be a fraction .* \(got 5\)/);
+    expect(() => loadConfig(file, {}, { EFS_OKTA_MAX_DEACTIVATE_SHARE: '-1' })).toThrow(/from 0 to 1 \(got -1\)/);
+  });
+
   it('rejects unknown keys by name', () => {
     const file = writeConfig(`${minimal}colour: blue\n`);
     expect(() => loadConfig(file, {}, {})).toThrow(/unknown key\(s\) "colour"/);

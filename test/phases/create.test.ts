@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/core/errors.js';
+import { profileOf } from '../../src/phases/user-outcome.js';
 import { oktaLogins, testInstallation, type TestInstallation } from '../helpers/installation.js';
 
 let inst: TestInstallation | null = null;
@@ -80,12 +81,12 @@ describe('phases/create (phase 1) against the simulator', () => {
       const pending = [...rt.journal.all(['panelist'])].find((r) => r.state === 'pending');
       expect(pending).toBeDefined();
       const group = rt.journal.group('panelist')!;
-      const created = await rt.okta!.createUser({ profile: { login: pending!.login!, email: pending!.email!, firstName: pending!.firstName, lastName: pending!.lastName }, passwordHash: null, groupIds: [group.oktaId] });
+      rt.journal.setState('panelist', pending!.key, { state: 'creating', syncedHash: pending!.sourceHash }, Date.now());
+      const created = await rt.okta!.createUser({ profile: profileOf(pending!), passwordHash: null, groupIds: [group.oktaId] });
       expect(created.outcome).toBe('created');
-      rt.journal.setState('panelist', pending!.key, { state: 'creating' }, Date.now());
       const summary = await inst.create({ rt });
       expect(summary.adopted).toBe(1);
-      expect(rt.journal.get('panelist', pending!.key)).toMatchObject({ state: 'staged', ours: true });
+      expect(rt.journal.get('panelist', pending!.key)).toMatchObject({ state: 'staged', ours: true, ownership: 'recovered' });
       expect(oktaLogins(inst.sim).get(pending!.login!.toLowerCase())).toBe(1);
     } finally {
       rt.close();

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/app/runtime.js';
 import { activateUsers } from '../../src/phases/activate.js';
 import { planRollback, rollbackUsers } from '../../src/phases/rollback.js';
+import { profileOf } from '../../src/phases/user-outcome.js';
 import { FakeClock, testInstallation, type TestInstallation } from '../helpers/installation.js';
 import { editableConfig, editCsv, orgPicture } from './lifecycle-helpers.js';
 
@@ -43,7 +44,8 @@ async function migrated(): Promise<{ i: TestInstallation; before: string[] }> {
   }
   const before = orgPicture(i.sim);
 
-  await i.create({ limit: 60 });
+  // The hand-made group is used only on explicit request (--adopt-groups); it stays theirs.
+  await i.create({ limit: 60, adoptGroups: true });
   const rt = await i.open();
   try {
     const [gone, back] = [...rt.journal.all(['panelist'])].filter((r) => r.state === 'staged');
@@ -68,9 +70,9 @@ async function migrated(): Promise<{ i: TestInstallation; before: string[] }> {
       { installation: 'samples', kinds: ['admin'], sendEmail: true, concurrency: 4 });
     // A crash right after Okta created a user: the journal still says `creating`, without an id.
     const pending = [...rt.journal.all(['panelist'])].find((r) => r.state === 'pending')!;
-    const created = await rt.okta!.createUser({ profile: { login: pending.login!, email: pending.email!, firstName: pending.firstName, lastName: pending.lastName }, passwordHash: null, groupIds: [rt.journal.group('panelist')!.oktaId] });
+    rt.journal.setState('panelist', pending.key, { state: 'creating', syncedHash: pending.sourceHash }, Date.now());
+    const created = await rt.okta!.createUser({ profile: profileOf(pending), passwordHash: null, groupIds: [rt.journal.group('panelist')!.oktaId] });
     expect(created.outcome).toBe('created');
-    rt.journal.setState('panelist', pending.key, { state: 'creating' }, Date.now());
   } finally {
     rt.close();
   }

@@ -22,6 +22,15 @@ const MORE: Record<string, string> = {
   'source.missing': 'the source no longer has this record',
   rollback: 'deleted from Okta by efs-okta rollback (a later users create or portals sync creates it again)',
   'rollback.unlinked': 'removed from the installation\'s groups by rollback; the Okta user is untouched',
+  'conflict.login_of_record': 'the login belongs to the Okta user of another record of this migration: settled once that record is synced',
+  'key.changed': 'a new source key for a login this migration created: the existing Okta user now follows this record',
+  'removed.key_changed': 'replaced in the source by a new key with the same login, which took over the Okta user',
+  'reactivation.pending': 'back in the source after its Okta user was deactivated: the next activation run activates it again',
+  'activation.link_pending': 'an activation link was requested and not yet handed over',
+  'activation.link_lost': 'activated, but the activation link was lost before it reached the links file: the next activation run issues a new one',
+  'activation.link': 'activated; the activation link is in the links file',
+  'activation.email': 'activated; Okta emailed the activation link',
+  'activation.previous_run': 'activated by an earlier run',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { loginKey } from '../../records/login-key.js';
+import { foldLogin } from './login-fold.js';
 
 export type UserStatus =
   | 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
@@ -35,14 +35,9 @@ export class UserRec {
   dead = false;
 }
 
-/**
- * `loginKey` for the common all-ASCII login is just its lower case (NFKD and the special folds
- * change only non-ASCII letters); skipping the general path keeps a million inserts fast and
- * leaves no per-character garbage.
- */
+/** The key under which Okta considers two logins the same (see login-fold.ts). */
 function keyOf(login: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(login) ? login.toLowerCase() : loginKey(login);
+  return foldLogin(login);
 }
 
 export interface UserStoreSnapshot {
@@ -51,7 +46,7 @@ export interface UserStoreSnapshot {
 }
 
 /**
- * Users by id, by `loginKey` (case- and diacritic-folded login, the way Okta decides uniqueness)
+ * Users by id, by folded login (case- and diacritic-insensitive, the way Okta decides uniqueness)
  * and in insertion order. The ordered array keeps deleted users (marked `dead`) until they are many,
  * then compacts; it stays sorted by `seq`, so a cursor is found by binary search, and listing a
  * page costs O(log n + page) rather than a scan from the start.
