@@ -10,6 +10,7 @@ import { buildUserRules } from '../records/rules.js';
 import { openRowSource } from '../source/open.js';
 import { terminalText } from '../core/terminal-text.js';
 import { recordActivity } from './activity.js';
+import type { ConnectedOkta } from './connect-okta.js';
 
 /**
  * The composition root: config, journal, sources and the Okta gateway, wired for one command.
@@ -53,20 +54,28 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Credential warnings are emitted while the gateway opens, before any command listens: shown here.
   const warn = options.warn ?? warnOnStderr;
   const offWarning = emitter.on('warning', (w) => warn(w.message));
-  let okta: OktaGateway | null = null;
+  let connected: ConnectedOkta | null = null;
   try {
     // Loaded only when needed: the SDK is most of the start-up time of read-only commands.
-    okta = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
+    connected = options.okta ? await (await import('./connect-okta.js')).connectOkta(config, { emitter, clock, env: options.env ?? process.env }) : null;
   } finally {
     offWarning();
   }
-  const journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false, emptyIfMissing: options.emptyJournalIfMissing ?? false });
+  const okta: OktaGateway | null = connected?.okta ?? null;
+  let journal: SqliteJournal;
+  try {
+    journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false, emptyIfMissing: options.emptyJournalIfMissing ?? false });
+  } catch (err) {
+    await connected?.close();
+    throw err;
+  }
   let detach: (() => void) | null = null;
   try {
     if (options.lock) journal.acquireLock(options.lock);
     if (!options.readonly) detach = recordActivity(emitter, journal, clock);
   } catch (err) {
     journal.close();
+    await connected?.close();
     throw err;
   }
   return {
@@ -78,6 +87,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: () => {
       detach?.();
       journal.close();
+      // Leaving the budget is fire and forget: the process stays up until the store has answered.
+      void connected?.close().catch(() => undefined);
     },
   };
 }

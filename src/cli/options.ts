@@ -11,7 +11,10 @@ export function withConfigOptions(cmd: Command): Command {
     .option('--token-file <file>', 'read the Okta API token from this file instead of OKTA_API_TOKEN')
     .addOption(new Option('--share <fraction>', 'fraction of each Okta rate-limit bucket this run may use (0–1]').argParser(parseFraction))
     .addOption(new Option('--token-share <fraction>', "fraction of each bucket Okta lets this token use (0–1]; Okta's default is 0.5").argParser(parseFraction))
-    .addOption(new Option('--concurrency <n>', 'at most this many Okta requests at once (1–75)').argParser(parseWhole));
+    .addOption(new Option('--concurrency <n>', 'at most this many Okta requests at once (1–75)').argParser(parseWhole))
+    .addOption(new Option('--budget-store <store>', "share the org's rate limits with other runs: local (this machine), redis (every machine on --budget-url), none").choices(['local', 'redis', 'none']))
+    .option('--budget-url <url>', 'the Redis of okta.budget.store redis (redis://host:6379; the password comes from EFS_OKTA_REDIS_PASSWORD)')
+    .addOption(new Option('--priority <weight>', "this run's weight in the org's shared rate budget (default 1; 2 = twice a run of 1)").argParser(parsePositive));
 }
 
 export interface ConfigOptionValues {
@@ -22,6 +25,9 @@ export interface ConfigOptionValues {
   share?: number;
   tokenShare?: number;
   concurrency?: number;
+  budgetStore?: string;
+  budgetUrl?: string;
+  priority?: number;
   maxDeactivateShare?: number;
 }
 
@@ -33,6 +39,9 @@ export function configFlags(o: ConfigOptionValues): ConfigFlags {
   if (o.concurrency !== undefined) flags.concurrency = o.concurrency;
   if (o.journal !== undefined) flags.journal = o.journal;
   if (o.tokenFile !== undefined) flags.tokenFile = o.tokenFile;
+  if (o.budgetStore !== undefined) flags.budgetStore = o.budgetStore;
+  if (o.budgetUrl !== undefined) flags.budgetUrl = o.budgetUrl;
+  if (o.priority !== undefined) flags.priority = o.priority;
   if (o.maxDeactivateShare !== undefined) flags.maxDeactivateShare = o.maxDeactivateShare;
   return flags;
 }
@@ -58,6 +67,12 @@ export function parseShare(value: string, _prev?: unknown): number {
 export function parseFraction(value: string, _prev?: unknown): number {
   const n = Number(value);
   if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`expected a fraction in (0, 1] (e.g. 0.5), got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parsePositive(value: string, _prev?: unknown): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 100)) throw new InvalidArgumentError(`expected a number above 0 and at most 100, got ${JSON.stringify(value)}`);
   return n;
 }
 

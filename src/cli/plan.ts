@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { preflightSources, USER_SOURCES } from '../app/preflight.js';
-import { openRuntime, userSourceSpecs } from '../app/runtime.js';
+import { connectOkta } from '../app/connect-okta.js';
+import { openRuntime, userSourceSpecs, type Runtime } from '../app/runtime.js';
+import { describeError } from '../core/errors.js';
+import { parseUserSchema, unsentRequired, type OrgUserSchema } from '../records/org-schema.js';
 import { effectiveShare } from '../config/load.js';
 import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
@@ -20,13 +23,23 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline, readonly: true, emptyJournalIfMissing: true });
     try {
       await preflightSources(rt.config, USER_SOURCES);
-      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
+      const org = o.offline ? null : await readOrgSchema(rt.config, rt);
+      const specs = userSourceSpecs(rt.config).map((s) => (org?.schema ? { ...s, rules: { ...s.rules, orgSchema: org.schema } } : s));
+      const plan = await planUsers({ journal: rt.journal, okta: rt.okta }, specs, { share: effectiveShare(rt.config.okta) });
+      const unsent = org?.schema ? unsentRequired(org.schema) : [];
+      if (unsent.length > 0) process.exitCode = 1;
       if (o.json) {
-        process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan }, 2)}\n`);
+        process.stdout.write(`${jsonText({ installation: rt.config.installation, ...plan, orgSchema: { checked: (org?.schema ?? null) !== null, requiredNotSent: unsent } }, 2)}
+`);
         return;
       }
       const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}${rt.journal.inMemory ? ' (not created yet: nothing migrated)' : ''}`, '', planTable(plan.counts), ''];
       if (plan.warnings.length > 0) out.push(...filterWarningLines(plan.warnings), '');
+      if (unsent.length > 0) {
+        out.push(`error: this Okta org's user schema requires ${unsent.join(', ')}, which efs-okta does not send: every create would be refused (E0000001); make it optional in Okta Admin > Directory > Profile Editor (efs-okta doctor shows the schema)`);
+      } else if (org) {
+        out.push(org.schema ? "records checked against this org's user schema (schema.mismatch when one does not fit)" : `note: ${org.note}`);
+      }
       if (plan.rate) {
         const { share, tokenShare } = rt.config.okta;
         const why = tokenShare < share
@@ -41,6 +54,20 @@ export function register(program: Command): void {
       rt.close();
     }
   });
+}
+
+/**
+ * The org's user schema, on a gateway of its own: a token that may not read schemas (403) must not
+ * stop the plan, which then checks records against Okta's defaults only.
+ */
+async function readOrgSchema(config: Runtime['config'], rt: Runtime): Promise<{ schema: OrgUserSchema | null; note: string }> {
+  try {
+    const { okta: gw } = await connectOkta(config, { emitter: rt.emitter, clock: rt.clock, env: process.env }, { joinBudget: false });
+    const raw = await gw.getUserSchema?.();
+    return raw === undefined ? { schema: null, note: 'the org schema is not available' } : { schema: parseUserSchema(raw), note: '' };
+  } catch (err) {
+    return { schema: null, note: `the org's user schema could not be read (${describeError(err)}): records were checked against Okta's defaults only` };
+  }
 }
 
 function pct(f: number): string {

@@ -16,6 +16,7 @@ export interface SimFlags {
   limit: string[];
   limits: boolean;
   tokenShare?: string;
+  extraToken?: string[];
   concurrency?: string;
   latency?: string;
   failRate?: string;
@@ -58,6 +59,15 @@ export function simOptionsFromFlags(f: SimFlags): SimOptions {
   o.limits = limits;
   o.noLimits = !f.limits;
   o.tokenShare = num('--token-share', f.tokenShare, (n) => n > 0 && n <= 1);
+  if (f.extraToken && f.extraToken.length > 0) {
+    const extra: Record<string, number | null> = {};
+    for (const item of f.extraToken) {
+      const m = /^([\x21-\x3c\x3e-\x7e]+)(?:=([0-9.]+))?$/.exec(item.trim());
+      if (!m) throw new UsageError('SIM_FLAG', '--extra-token: write TOKEN or TOKEN=SHARE (a printable token without spaces or "=", SHARE in (0, 1])');
+      extra[m[1] as string] = m[2] === undefined ? null : num('--extra-token share', m[2], (n) => n > 0 && n <= 1) ?? null;
+    }
+    o.extraTokens = extra;
+  }
   o.concurrency = num('--concurrency', f.concurrency, (n) => Number.isInteger(n) && n >= 0);
   if (f.latency !== undefined) {
     const m = /^(\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(f.latency);
@@ -118,6 +128,7 @@ export function register(program: Command): void {
     .option('--limit <bucket=n>', `requests per window for a bucket (${BUCKETS.join(', ')}, or all); 0 = unlimited; repeatable`, collect, [])
     .option('--no-limits', 'turn every rate and concurrency limit off (benchmarks)')
     .option('--token-share <fraction>', "fraction of a bucket one token may use (Okta's default 0.5; 1 = no cap)")
+    .option('--extra-token <token[=share]>', 'another API token of the org with its own share of each bucket (default: --token-share); repeatable', collect, [])
     .option('--concurrency <n>', 'simultaneous requests allowed; more get 429 with X-Rate-Limit-Limit: 0 (0 = unlimited)')
     .option('--latency <ms[:jitter]>', 'added latency per answer, with optional ± jitter')
     .option('--fail-rate <p>', 'fraction of requests answered 500 E0000009')

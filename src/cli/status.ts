@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
+import { openBudgetStore } from '../app/budget.js';
 import { openRuntime } from '../app/runtime.js';
+import { loadConfig, requireOrgUrl } from '../config/load.js';
+import { UsageError } from '../core/errors.js';
+import { buildOrgStatus, renderOrgStatus } from '../report/org-status.js';
 import { systemClock } from '../core/clock.js';
 import { isAlive } from '../journal/sqlite.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
@@ -70,14 +74,33 @@ export function renderStatus(s: StatusModel): string {
   return lines.join('\n');
 }
 
+/** `status --org`: reads the budget's store only (no journal, no Okta call), so any desk can look. */
+async function showOrg(o: ConfigOptionValues & { json?: boolean }): Promise<void> {
+  const config = loadConfig(o.config, configFlags(o), process.env);
+  const org = requireOrgUrl(config);
+  const store = await openBudgetStore(config, org, process.env);
+  if (!store) throw new UsageError('NO_BUDGET_STORE', 'okta.budget.store is none: no run records itself anywhere; use --budget-store local (this machine) or redis (--budget-url) to see the runs that share one');
+  try {
+    const model = buildOrgStatus(org, store, await store.list(systemClock.now()), systemClock.now());
+    process.stdout.write(`${o.json ? JSON.stringify(model, null, 2) : renderOrgStatus(model)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 export function register(program: Command): void {
   withConfigOptions(
     program
       .command('status')
       .description('where a run stands, from the journal (works while a run goes on in another process)')
       .option('--json', 'print the status model as JSON')
+      .option('--org', "every run drawing on the org's shared rate budget (installation, host, rate, ETA), from okta.budget's store")
       .option('--watch [seconds]', 'refresh every N seconds (default 2) until Ctrl-C'),
-  ).action(async (o: ConfigOptionValues & { json?: boolean; watch?: boolean | string }) => {
+  ).action(async (o: ConfigOptionValues & { json?: boolean; watch?: boolean | string; org?: boolean }) => {
+    if (o.org) {
+      await showOrg(o);
+      return;
+    }
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
       const show = (): void => {

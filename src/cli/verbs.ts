@@ -10,6 +10,7 @@ export type RegisterVerb = (program: Command) => void;
 export const verbLoaders: Record<string, () => Promise<RegisterVerb>> = {
   init: async () => (await import('./init.js')).register,
   plan: async () => (await import('./plan.js')).register,
+  doctor: async () => (await import('./doctor.js')).register,
   users: async () => (await import('./users.js')).register,
   status: async () => (await import('./status.js')).register,
   verify: async () => (await import('./verify.js')).register,

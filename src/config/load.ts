@@ -1,4 +1,5 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
@@ -15,7 +16,22 @@ export interface ConfigFlags {
   concurrency?: number;
   journal?: string;
   tokenFile?: string;
+  budgetStore?: string;
+  budgetUrl?: string;
+  priority?: number;
   maxDeactivateShare?: number;
+}
+
+export type BudgetStoreKind = 'local' | 'redis' | 'none';
+
+/** okta.budget resolved: where the org's shared rate budget lives and this run's weight in it. */
+export interface BudgetConfig {
+  store: BudgetStoreKind;
+  /** redis:// URL without a password (that comes from EFS_OKTA_REDIS_PASSWORD); null unless redis. */
+  url: string | null;
+  priority: number;
+  /** The state directory holding the local ledger (absolute). */
+  dir: string;
 }
 
 /** The resolved configuration: file < env < flags, relative paths made absolute. No secret inside. */
@@ -24,7 +40,7 @@ export interface Config extends Omit<ParsedConfig, 'okta'> {
   baseDir: string;
   configFile: string | null;
   /** null when neither the file, OKTA_ORG_URL nor --org-url set it: commands that call Okta refuse then. */
-  okta: Omit<ParsedConfig['okta'], 'orgUrl'> & { orgUrl: string | null };
+  okta: Omit<ParsedConfig['okta'], 'orgUrl' | 'budget'> & { orgUrl: string | null; budget: BudgetConfig };
   journal: string;
   reportDir: string;
   tokenFile: string | null;
@@ -190,7 +206,7 @@ export function resolveConfig(
   return {
     ...parsed,
     sources,
-    okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, tokenShare, concurrency },
+    okta: { ...parsed.okta, orgUrl: orgUrl ? validateOrgUrl(orgUrl) : null, share, tokenShare, concurrency, budget: resolveBudget(parsed.okta.budget, flags, env, abs) },
     portals: { ...parsed.portals, credentialsFile: abs(parsed.portals.credentialsFile) },
     database: parsed.database ? resolveDatabase(parsed.database, abs) : undefined,
     federation: { domains: parsed.federation.domains.map((d) => d.trim().toLowerCase()) },
@@ -201,6 +217,43 @@ export function resolveConfig(
     baseDir: where.baseDir,
     configFile: where.configFile,
   };
+}
+
+const BUDGET_STORES: readonly BudgetStoreKind[] = ['local', 'redis', 'none'];
+
+/** okta.budget: defaults < file < env (EFS_OKTA_BUDGET_STORE, _URL, EFS_OKTA_PRIORITY, EFS_OKTA_STATE_DIR) < flags. */
+function resolveBudget(b: ParsedConfig['okta']['budget'], flags: ConfigFlags, env: NodeJS.ProcessEnv, abs: (p: string) => string): BudgetConfig {
+  const store = flags.budgetStore ?? (env.EFS_OKTA_BUDGET_STORE || undefined) ?? b.store;
+  if (!(BUDGET_STORES as readonly string[]).includes(store)) {
+    throw new ConfigError('CONFIG_INVALID', `--budget-store must be one of ${BUDGET_STORES.join(', ')} (got ${JSON.stringify(store)}): local shares the org's rate limits with the runs on this machine, redis with every machine using the same Redis, none with no one`);
+  }
+  const priority = flags.priority ?? numberFromEnv(env, 'EFS_OKTA_PRIORITY') ?? b.priority;
+  if (!(priority > 0 && priority <= 100)) throw new ConfigError('CONFIG_INVALID', `--priority must be a weight above 0 and at most 100 (got ${priority}): runs share the org in proportion to it`);
+  const url = flags.budgetUrl ?? (env.EFS_OKTA_BUDGET_URL || undefined) ?? b.url ?? null;
+  if (store === 'redis') {
+    if (!url) throw new ConfigError('CONFIG_INVALID', 'okta.budget.store is redis but no URL is set: set okta.budget.url (redis://host:6379), EFS_OKTA_BUDGET_URL or --budget-url');
+    validateRedisUrl(url);
+  }
+  const dir = env.EFS_OKTA_STATE_DIR ? abs(env.EFS_OKTA_STATE_DIR) : b.dir ? abs(b.dir) : defaultStateDir(env);
+  return { store: store as BudgetStoreKind, url: store === 'redis' ? url : null, priority, dir };
+}
+
+/** redis:// or rediss://, no password inside (a config file is not the place for a secret). */
+function validateRedisUrl(value: string): void {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError('CONFIG_INVALID', 'okta.budget.url is not a URL: write redis://host:6379 (or rediss:// for TLS)');
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new ConfigError('CONFIG_INVALID', `okta.budget.url must start with redis:// or rediss:// (got ${u.protocol}//…)`);
+  if (u.password) throw new ConfigError('CONFIG_INVALID', 'okta.budget.url holds a password: remove it from the URL and export EFS_OKTA_REDIS_PASSWORD instead');
+}
+
+/** $XDG_STATE_HOME/efs-okta, else ~/.local/state/efs-okta (the XDG base directory default). */
+function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  if (env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)) return path.join(env.XDG_STATE_HOME, 'efs-okta');
+  return path.join(env.HOME || os.homedir(), '.local', 'state', 'efs-okta');
 }
 
 /** passwordFile and a tls.ca path are relative to the config file; a tls.ca holding the PEM text itself is kept as is. */

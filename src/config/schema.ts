@@ -22,10 +22,15 @@ export const hashMappingSchema = z.strictObject({
   valueColumn: z.string().min(1),
   saltColumn: z.string().min(1).optional(),
   saltOrder: z.enum(['PREFIX', 'POSTFIX']).optional(),
+  saltEncoding: z.enum(['text', 'base64', 'hex']).optional(),
   workFactor: z.number().int().min(1).max(20).optional(),
   iterationCount: z.number().int().min(4096).optional(),
   keySize: z.number().int().positive().optional(),
   digestAlgorithm: z.enum(['SHA256_HMAC', 'SHA512_HMAC']).optional(),
+}).refine((h) => h.algorithm === 'BCRYPT' || h.saltColumn === undefined || h.saltEncoding !== undefined, {
+  // Okta wants base64 salt bytes; a text salt sent as it stands verifies no password, silently.
+  message: 'saltColumn needs saltEncoding: text (the salt as the application stored it, e.g. PHP), base64 or hex',
+  path: ['saltEncoding'],
 });
 
 export const userSourceSchema = z.strictObject({
@@ -79,6 +84,7 @@ export const databaseSchema = z.strictObject({
 export const OKTA_DEFAULT_TOKEN_SHARE = 0.5;
 const TOKEN_SHARE_RANGE = `must be the token's fraction of the bucket above 0 and at most 1: ${OKTA_DEFAULT_TOKEN_SHARE} is Okta's default`;
 
+const PRIORITY_RANGE = 'must be a weight above 0 and at most 100: runs share the org in proportion to it (default 1)';
 const MAX_DEACTIVATE_RANGE = 'must be a fraction of the installation\'s users from 0 to 1, e.g. 0.05 (5 %)';
 
 export const configSchema = z.strictObject({
@@ -93,16 +99,27 @@ export const configSchema = z.strictObject({
       tokenShare: z.number().gt(0, TOKEN_SHARE_RANGE).max(1, TOKEN_SHARE_RANGE).default(OKTA_DEFAULT_TOKEN_SHARE),
       concurrency: z.number().int().min(1).max(75).default(8),
       maxAttempts: z.number().int().min(1).max(20).default(6),
+      // Runs that draw on one org share its rate limits through a store (docs/many-installations.md).
+      budget: z
+        .strictObject({
+          store: z.enum(['local', 'redis', 'none']).default('local'),
+          url: z.string().min(1).optional(),
+          priority: z.number().gt(0, PRIORITY_RANGE).max(100, PRIORITY_RANGE).default(1),
+          dir: z.string().min(1).optional(),
+        })
+        .default({ store: 'local', priority: 1 }),
       oauth: z
         .strictObject({
           clientId: z.string().min(1),
           privateKeyFile: z.string().min(1),
           keyId: z.string().min(1).optional(),
           scopes: z.array(z.string()).default(['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage']),
+          // DPoP (RFC 9449): auto = when Okta's token endpoint asks for it (new API service apps do).
+          dpop: z.enum(['auto', 'always', 'never']).default('auto'),
         })
         .optional(),
     })
-    .default({ share: 0.8, tokenShare: OKTA_DEFAULT_TOKEN_SHARE, concurrency: 8, maxAttempts: 6 }),
+    .default({ share: 0.8, tokenShare: OKTA_DEFAULT_TOKEN_SHARE, concurrency: 8, maxAttempts: 6, budget: { store: 'local', priority: 1 } }),
   sources: z.strictObject({
     admins: userSourceSchema.optional(),
     panelists: userSourceSchema.optional(),
@@ -110,6 +127,11 @@ export const configSchema = z.strictObject({
   }).default({}),
   database: databaseSchema.optional(),
   federation: z.strictObject({ domains: z.array(z.string().min(1)).default([]) }).default({ domains: [] }),
+  // Bare language → Okta locale (language_COUNTRY); merged over records/locale.ts DEFAULT_LOCALES.
+  locales: z.record(
+    z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z]{2})?$/, 'a language code as the source writes it: de, en, de-CH'),
+    z.string().regex(/^[a-z]{2}_[A-Z]{2}$/, "Okta's locale form: ISO 639-1 language, underscore, ISO 3166-1 country (de_DE, en_US)"),
+  ).default({}),
   missingName: z.union([z.literal('invalid'), z.strictObject({ placeholder: z.string().min(1).max(50) })]).default('invalid'),
   onExisting: z.enum(['report', 'link']).default('report'),
   safety: z

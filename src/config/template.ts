@@ -12,6 +12,8 @@ okta:
   tokenShare: 0.5       # what Okta lets this token use of a bucket: 50% unless the admin moved its rate-limit slider
   concurrency: 8        # at most this many requests at once (Okta: bulk loads rarely need more than 10)
   maxAttempts: 6        # tries per request on 5xx / network errors before the record is marked failed
+  # Several installations migrating into this org at once share its rate limits (docs/many-installations.md):
+  budget: { store: local, priority: 1 }   # local: runs on this machine; redis (+ url: redis://host:6379): every machine; none
 
 sources:
   admins:
@@ -29,6 +31,7 @@ sources:
     #   write them as your export holds them. plan warns, naming the values it saw, when a filter
     #   matches no row or skips more than half of a source.
     # passwordHash: { algorithm: BCRYPT, valueColumn: pw_hash, saltColumn: pw_salt, workFactor: 10 }
+    # passwordHash: { algorithm: SHA-256, valueColumn: pw_hash, saltColumn: pw_salt, saltOrder: POSTFIX, saltEncoding: text }
   portals:
     file: portals.csv
     delimiter: ";"
@@ -37,6 +40,9 @@ sources:
 federation:
   domains: []           # e.g. [acme-corp.example]: email domains that sign in through the company IdP
 
+# Okta's locale is language_COUNTRY; a bare language (de, en, fr, ...) maps through this table (defaults
+# in docs/okta.md); a language missing from it is reported as locale.unmapped, never guessed.
+# locales: { de: de_DE, en: en_GB }
 missingName: invalid    # or { placeholder: "-" } to create users whose first/last name is missing
 onExisting: report      # a login already in Okta and not ours: report (conflict, untouched) or link (add to our group)
 safety:

@@ -51,16 +51,18 @@ export class FakeClock implements Clock {
         reject(signal.reason);
         return;
       }
-      const entry = { until: this.current + Math.max(0, ms), resolve, reject, seq: this.seq++ };
+      const onAbort = (): void => {
+        this.sleepers = this.sleepers.filter((s) => s !== entry);
+        reject(signal?.reason);
+      };
+      // A sleeper that wakes normally drops its abort listener (long runs sleep thousands of times).
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const entry = { until: this.current + Math.max(0, ms), resolve: wake, reject, seq: this.seq++ };
       this.sleepers.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== entry);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

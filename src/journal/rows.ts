@@ -15,11 +15,13 @@ export interface RecordRowSql {
   first_name: string | null;
   last_name: string | null;
   locale: string | null;
+  preferred_language: string | null;
   status: string | null;
   last_login: string | null;
   source_hash: string | null;
   synced_hash: string | null;
   password_hash: string | null;
+  password_imported: number;
   duplicate_of: string | null;
   groups: string | null;
   okta_id: string | null;
@@ -47,11 +49,13 @@ export function toJournalRow(r: RecordRowSql): JournalRow {
     firstName: r.first_name,
     lastName: r.last_name,
     locale: r.locale,
+    preferredLanguage: r.preferred_language,
     status: r.status,
     lastLogin: r.last_login,
     sourceHash: r.source_hash,
     syncedHash: r.synced_hash,
     passwordHash: r.password_hash ? (JSON.parse(r.password_hash) as PasswordHash) : null,
+    passwordImported: r.password_imported === 1,
     duplicateOf: r.duplicate_of,
     groups: r.groups ? (r.groups.split(',').filter(Boolean) as UserKind[]) : [],
     oktaId: r.okta_id,

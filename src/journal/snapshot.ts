@@ -25,8 +25,8 @@ const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','
  */
 const OWNED_STATES = `('staged','activating','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
 
-export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale'>): string {
-  return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale])).digest('base64');
+export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale' | 'preferredLanguage'>): string {
+  return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale, r.preferredLanguage])).digest('base64');
 }
 
 export class SqliteSnapshot implements SnapshotWriter {
@@ -44,15 +44,15 @@ export class SqliteSnapshot implements SnapshotWriter {
       CREATE TEMP TABLE snap (
         seq INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, line INTEGER, state TEXT NOT NULL,
         reason TEXT, message TEXT, login TEXT, login_key TEXT, email TEXT, first_name TEXT, last_name TEXT,
-        locale TEXT, status TEXT, last_login TEXT, source_hash TEXT, password_hash TEXT,
+        locale TEXT, preferred_language TEXT, status TEXT, last_login TEXT, source_hash TEXT, password_hash TEXT,
         duplicate_of TEXT, groups TEXT, cat TEXT, made_up INTEGER NOT NULL DEFAULT 0
       );
       CREATE UNIQUE INDEX temp.snap_key ON snap (kind, key);
     `);
     this.insert = db.prepare(`INSERT OR IGNORE INTO snap (seq, kind, key, line, state, reason, message, login, login_key, email,
-      first_name, last_name, locale, status, last_login, source_hash, password_hash, groups, made_up)
+      first_name, last_name, locale, preferred_language, status, last_login, source_hash, password_hash, groups, made_up)
       VALUES (@seq, @kind, @key, @line, @state, @reason, @message, @login, @login_key, @email, @first_name, @last_name,
-      @locale, @status, @last_login, @source_hash, @password_hash, @kind, @made_up)`);
+      @locale, @preferred_language, @status, @last_login, @source_hash, @password_hash, @kind, @made_up)`);
     this.holder = db.prepare('SELECT made_up FROM snap WHERE kind = ? AND key = ?');
     this.rekey = db.prepare('UPDATE snap SET key = ? WHERE kind = ? AND key = ?');
   }
@@ -89,7 +89,7 @@ export class SqliteSnapshot implements SnapshotWriter {
       seq: this.seq++, kind: r.kind, key: r.key, line: r.line, state: c.state,
       reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
       login: r.login, login_key: r.loginKey, email: r.email, first_name: r.firstName, last_name: r.lastName,
-      locale: r.locale, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
+      locale: r.locale, preferred_language: r.preferredLanguage, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
       password_hash: r.passwordHash ? JSON.stringify(r.passwordHash) : null, made_up: madeUp ? 1 : 0,
     };
     if (this.insert.run(params).changes === 1) return;
@@ -207,15 +207,15 @@ export class SqliteSnapshot implements SnapshotWriter {
     const kinds = [...this.kinds];
     this.db.transaction(() => {
       this.db.prepare(`INSERT INTO main.records (kind, key, state, reason, message, line, login, login_key, email, first_name,
-          last_name, locale, status, last_login, source_hash, password_hash, duplicate_of, groups, created_at, updated_at)
-        SELECT kind, key, state, reason, message, line, login, login_key, email, first_name, last_name, locale, status,
+          last_name, locale, preferred_language, status, last_login, source_hash, password_hash, duplicate_of, groups, created_at, updated_at)
+        SELECT kind, key, state, reason, message, line, login, login_key, email, first_name, last_name, locale, preferred_language, status,
           last_login, source_hash, password_hash, duplicate_of, groups, @now, @now
         FROM snap WHERE cat IN ('create','skipped','invalid','duplicate')
           AND NOT EXISTS (SELECT 1 FROM main.records r WHERE r.kind = snap.kind AND r.key = snap.key)`).run({ now });
       // Existing records: refresh what the source says, then move the state as the plan said.
       this.db.prepare(`UPDATE main.records SET
           line = s.line, login = s.login, login_key = s.login_key, email = s.email, first_name = s.first_name,
-          last_name = s.last_name, locale = s.locale, status = s.status, last_login = s.last_login,
+          last_name = s.last_name, locale = s.locale, preferred_language = s.preferred_language, status = s.status, last_login = s.last_login,
           source_hash = s.source_hash, duplicate_of = s.duplicate_of, groups = s.groups,
           password_hash = CASE WHEN records.okta_id IS NULL THEN s.password_hash ELSE NULL END,
           state = CASE s.cat

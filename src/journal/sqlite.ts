@@ -223,6 +223,7 @@ export class SqliteJournal implements Journal {
     opt('okta_id', 'oktaId', change.oktaId);
     opt('ours', 'ours', change.ours === undefined ? undefined : change.ours ? 1 : 0);
     opt('synced_hash', 'syncedHash', change.syncedHash);
+    opt('password_imported', 'passwordImported', change.passwordImported === undefined ? undefined : change.passwordImported ? 1 : 0);
     opt('dirty', 'dirty', change.dirty === undefined ? undefined : change.dirty ? 1 : 0);
     opt('last_error', 'lastError', change.lastError);
     opt('ownership', 'ownership', change.ownership);

@@ -15,11 +15,14 @@ export interface JournalRow {
   firstName: string | null;
   lastName: string | null;
   locale: string | null;
+  preferredLanguage: string | null;
   status: string | null;
   lastLogin: string | null;
   sourceHash: string | null;
   syncedHash: string | null;
   passwordHash: PasswordHash | null;
+  /** Created in Okta with an imported password hash: never sent an activation email. */
+  passwordImported: boolean;
   duplicateOf: string | null;
   /** User kinds whose Okta group this user belongs in (two when an admin is also a panelist). */
   groups: UserKind[];
@@ -73,6 +76,7 @@ export interface StateChange {
   ours?: boolean;
   syncedHash?: string | null;
   clearPasswordHash?: boolean;
+  passwordImported?: boolean;
   dirty?: boolean;
   attemptsIncrement?: boolean;
   lastError?: string | null;

@@ -47,6 +47,9 @@ export function authMessage(f: AuthFailure, hint: CredentialHint): string {
     }
     return `Okta refused the OAuth client credentials of service app ${hint.clientId} (${err}${f.summary ? `: ${f.summary}` : ''}): check okta.oauth.clientId, that the app uses "Public key / Private key" client authentication, and that the public key of ${hint.keyFile ?? 'okta.oauth.privateKeyFile'} (and okta.oauth.keyId) is registered on it`;
   }
+  if (f.code === 'invalid_dpop_proof' || f.code === 'use_dpop_nonce') {
+    return `${what(f)}: Okta refused the DPoP proof of this call${f.summary ? ` (${f.summary})` : ''}: check that this machine's clock is right, and report the call to the efs-okta maintainers; as a workaround turn off "Require DPoP" on the service app in Okta Admin > Applications`;
+  }
   if (f.status === 401) {
     if (hint.mode === 'oauth') {
       return `${what(f)}: a fresh access token of OAuth service app ${hint.clientId} was refused: check that the app is active, that it is the org of okta.orgUrl, and that its key matches okta.oauth.privateKeyFile`;

@@ -6,8 +6,10 @@
  * - `users`:    GET/POST /api/v1/users: list, filter, search AND create share one bucket.
  * - `user-get`: GET /api/v1/users/{idOrLogin}: its own, larger bucket (use it for existence checks).
  * - `user`:     POST/PUT/DELETE /api/v1/users/{id} and /lifecycle/* (GET of sub-resources: `other`).
- * - `groups` / `group`: the /api/v1/groups collection / anything under /api/v1/groups/{id}.
- * - `apps` / `app`:     the /api/v1/apps collection / anything under /api/v1/apps/{id}.
+ * - `group`: /api/v1/groups/{id} itself; `groups`: /api/v1/groups and every other /api/v1/groups* path
+ *   (members: /groups/{id}/users…). Buckets are matched by exact path.
+ * - `app`: /api/v1/apps/{id} itself; `apps`: /api/v1/apps and every other /api/v1/apps* path
+ *   (/apps/{id}/groups…, /lifecycle/…, /credentials/…), the small 100/min bucket.
  * - `oauth`:    /oauth2/v1/token (OAuth service apps get their access token there; a bucket of its own).
  * - `other`:    everything else.
  */
@@ -40,8 +42,10 @@ export function classifyRequest(method: string, urlOrPath: string): GovernorBuck
     if (rest[1] === 'lifecycle') return 'user';
     return m === 'GET' ? 'other' : 'user';
   }
-  if (family === 'groups') return rest.length === 0 ? 'groups' : 'group';
-  if (family === 'apps') return rest.length === 0 ? 'apps' : 'app';
+  // Okta matches a bucket by exact path (rl-global-mgmt): `/api/v1/apps/{id}` names that path only,
+  // and `/api/v1/apps*` covers the rest of the family.
+  if (family === 'groups') return rest.length === 1 ? 'group' : 'groups';
+  if (family === 'apps') return rest.length === 1 ? 'app' : 'apps';
   return 'other';
 }
 

@@ -6,6 +6,7 @@ import { isLiteralLoopback } from '../core/loopback.js';
 import { gotText, INLINE_KEY_MESSAGE, looksLikeSecret, secretFileName } from '../core/secret-values.js';
 import type { CredentialHint } from './auth-messages.js';
 import type { GovernedRequestExecutor } from './executor.js';
+import type { DpopMode } from './oauth-token.js';
 
 /**
  * Credentials and the SDK client. The API token comes from OKTA_API_TOKEN or --token-file; an
@@ -15,13 +16,15 @@ import type { GovernedRequestExecutor } from './executor.js';
  */
 export type OktaCredentials =
   | { mode: 'ssws'; token: string; hint: CredentialHint; warnings: string[] }
-  | { mode: 'oauth'; clientId: string; privateKeyPem: string; keyId: string | null; scopes: string[]; hint: CredentialHint; warnings: string[] };
+  | { mode: 'oauth'; clientId: string; privateKeyPem: string; keyId: string | null; scopes: string[]; dpop: DpopMode; hint: CredentialHint; warnings: string[] };
 
 export interface OAuthConfig {
   clientId: string;
   privateKeyFile: string;
   keyId?: string | undefined;
   scopes?: string[] | undefined;
+  /** DPoP (RFC 9449): auto = only when Okta asks for it; always; never. */
+  dpop?: DpopMode | undefined;
 }
 
 export interface CredentialSources {
@@ -33,6 +36,7 @@ export interface CredentialSources {
 }
 
 const DEFAULT_SCOPES = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage'];
+const OAUTH_PLACEHOLDER = 'replaced-per-request-by-the-oauth-token-provider';
 
 function readSecretFile(file: string, what: string, flag: string): { text: string; warnings: string[] } {
   const name = secretFileName(file);
@@ -90,6 +94,7 @@ export function resolveCredentials(sources: CredentialSources): OktaCredentials 
       privateKeyPem: pem,
       keyId: sources.oauth.keyId ?? null,
       scopes: sources.oauth.scopes && sources.oauth.scopes.length > 0 ? sources.oauth.scopes : DEFAULT_SCOPES,
+      dpop: sources.oauth.dpop ?? 'auto',
       hint: { mode: 'oauth', clientId: sources.oauth.clientId, keyFile: file },
       warnings: [...warnings, ...w],
     };
@@ -145,14 +150,11 @@ export function createOktaClient(options: CreateClientOptions): Client {
   const base = { orgUrl, requestExecutor: options.executor, cacheMiddleware: null, clientId: '', scopes: [] as string[], privateKey: '', keyId: '', token: '' };
   try {
     if (oauth) {
-      return new Client({
-        ...base,
-        authorizationMode: 'PrivateKey',
-        clientId: oauth.clientId,
-        scopes: oauth.scopes && oauth.scopes.length > 0 ? oauth.scopes : DEFAULT_SCOPES,
-        privateKey: oauth.privateKeyPem,
-        keyId: oauth.keyId ?? '',
-      });
+      // The SDK's own OAuth cannot do Okta's DPoP (see oauth-token.ts): the executor's token
+      // provider sets Authorization (and DPoP) on every request, replacing this placeholder, which
+      // therefore never leaves the process.
+      if (!options.executor.hasTokenProvider) throw new ConfigError('OKTA_CLIENT', 'an OAuth service app needs the executor\'s token provider (openOktaGateway wires it)');
+      return new Client({ ...base, authorizationMode: 'SSWS', token: OAUTH_PLACEHOLDER });
     }
     if (!token) throw new ConfigError('OKTA_TOKEN_MISSING', 'OKTA_API_TOKEN is not set: export it or pass --token-file');
     return new Client({ ...base, authorizationMode: 'SSWS', token });

@@ -3,6 +3,7 @@ import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { OktaCallError } from '../core/errors.js';
 import { templatePath } from './buckets.js';
 import type { ErrorInfo, Governor } from './governor.js';
+import type { OAuthTokenProvider, TokenRequest } from './oauth-token.js';
 import type { HeaderSource } from './rate-headers.js';
 
 /**
@@ -46,6 +47,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
   private readonly timeoutMs: number;
   /** Fingerprints of OAuth access tokens that have worked (never the tokens themselves). */
   private readonly workedTokens = new Set<string>();
+  private tokens: OAuthTokenProvider | null = null;
 
   constructor(options: GovernedExecutorOptions) {
     super();
@@ -56,6 +58,21 @@ export class GovernedRequestExecutor extends RequestExecutor {
 
   override fetch(request: Parameters<RequestExecutor['fetch']>[0]): ReturnType<RequestExecutor['fetch']> {
     return this.governed(request as SdkRequest) as ReturnType<RequestExecutor['fetch']>;
+  }
+
+  /** An OAuth service app's tokens: from now on every request carries its token (and DPoP proof). */
+  useTokenProvider(provider: OAuthTokenProvider): void {
+    this.tokens = provider;
+  }
+
+  get hasTokenProvider(): boolean {
+    return this.tokens !== null;
+  }
+
+  /** A token endpoint request: governed (rate, retries), sent as it is, without an access token. */
+  async sendTokenRequest(req: TokenRequest): Promise<FetchResponse> {
+    const request: SdkRequest = { ...req, redirect: 'manual', timeout: this.timeoutMs };
+    return this.governor.run({ method: req.method, url: req.url }, () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>, readErrorInfo);
   }
 
   private async governed(request: SdkRequest): Promise<FetchResponse> {
@@ -76,6 +93,7 @@ export class GovernedRequestExecutor extends RequestExecutor {
     }
     request.redirect = 'manual';
     request.timeout = this.timeoutMs;
+    if (this.tokens) return this.withAccessToken(this.tokens, request, method, url);
     const auth = headerValue(request.headers, 'authorization');
     const bearer = auth !== null && /^(bearer|dpop) /i.test(auth) ? fingerprint(auth) : null;
     const res = await this.governor.run(
@@ -87,6 +105,40 @@ export class GovernedRequestExecutor extends RequestExecutor {
     if (bearer !== null && res.status !== 401) this.workedTokens.add(bearer);
     return res;
   }
+
+  /**
+   * A request of an OAuth service app: the token is fetched before the request is admitted (a
+   * refusal stops the run as an AuthError), every attempt carries a fresh DPoP proof (a proof's
+   * jti may be used once), and a 401 on a token that worked means it expired: a new one, once.
+   */
+  private async withAccessToken(tokens: OAuthTokenProvider, request: SdkRequest, method: string, url: string): Promise<FetchResponse> {
+    for (let round = 0; ; round++) {
+      const token = await tokens.ensure();
+      const worked = this.workedTokens.has(fingerprint(token.value));
+      const res = await this.governor.run(
+        { method, url, authRenewable: worked && round === 0 },
+        async () => {
+          setHeaders(request, await tokens.headersFor(token, method, url));
+          return (await super.fetch(request as Parameters<RequestExecutor['fetch']>[0])) as FetchResponse;
+        },
+        readErrorInfo,
+      );
+      if (res.status === 401 && worked && round === 0) {
+        tokens.invalidate(token);
+        continue;
+      }
+      if (res.status !== 401) this.workedTokens.add(fingerprint(token.value));
+      return res;
+    }
+  }
+}
+
+/** Header names without case, so a header the SDK set is replaced, not doubled. */
+function setHeaders(request: SdkRequest, values: Record<string, string>): void {
+  const out: Record<string, string> = {};
+  const names = new Set(['authorization', 'dpop', ...Object.keys(values).map((k) => k.toLowerCase())]);
+  for (const [k, v] of Object.entries(request.headers ?? {})) if (!names.has(k.toLowerCase())) out[k] = v;
+  request.headers = { ...out, ...values };
 }
 
 function headerValue(headers: Record<string, string> | undefined, name: string): string | null {
@@ -104,6 +156,9 @@ function fingerprint(secret: string): string {
  * error_description}`. Read from a clone: the SDK reads the original.
  */
 export async function readErrorInfo(res: FetchResponse): Promise<ErrorInfo | null> {
+  // RFC 9449 §7.1 / RFC 6750 §3: a resource server names a DPoP or token problem in WWW-Authenticate.
+  const challenge = /error="([^"]+)"(?:.*error_description="([^"]*)")?/.exec(res.headers.get('www-authenticate') ?? '');
+  if (challenge) return { code: challenge[1] as string, summary: challenge[2] ?? null };
   try {
     const text = await res.clone().text();
     const body = JSON.parse(text) as Record<string, unknown>;

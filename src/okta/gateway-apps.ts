@@ -6,8 +6,8 @@ import type { ClientSecret, OidcApp, OidcAppInput } from './types.js';
  * OIDC apps (one per EFS portal) and their client secrets:
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Application/
  * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationSSOCredentialOAuth2ClientAuth/
- * The client secret comes back only when an app is created (or a secret added): it is handed to
- * the caller once and never logged.
+ * The client secret comes back when an app is created or updated (PUT), or a secret added, never on
+ * GET: it is handed to the caller and never logged.
  */
 type Loose = Record<string, unknown>;
 
@@ -57,7 +57,9 @@ export function oidcAppBody(input: OidcAppInput, current?: Loose): Loose {
     response_types: ['code'],
     grant_types: ['authorization_code', 'refresh_token'],
     application_type: 'web',
-    consent_method: 'REQUIRED',
+    // TRUSTED is Okta's default for first-party apps; REQUIRED would show panelists a consent screen
+    // (Okta Management OpenAPI, OpenIdConnectApplicationSettingsClient.consent_method).
+    consent_method: 'TRUSTED',
   };
   if (input.initiateLoginUri) oauthClient.initiate_login_uri = input.initiateLoginUri;
   else delete oauthClient.initiate_login_uri;

@@ -30,9 +30,14 @@ export function toOktaUser(raw: unknown): OktaUser {
   const profileIn = (u.profile ?? {}) as Loose;
   const profile: Loose = {};
   for (const [k, v] of Object.entries(profileIn)) if (v !== undefined) profile[k] = v;
+  // Activation is asynchronous: Okta may still show the old status with `transitioningToStatus`
+  // (User model, Okta Management OpenAPI). The activation went through, so the user counts as the
+  // status it is moving to; an update in that moment gets 409 E0000112, which the governor retries.
+  const transitioning = typeof u.transitioningToStatus === 'string' && u.transitioningToStatus !== '' ? (u.transitioningToStatus as OktaUserStatus) : null;
   return {
     id: String(u.id ?? ''),
-    status: String(u.status ?? 'STAGED') as OktaUserStatus,
+    status: transitioning ?? (String(u.status ?? 'STAGED') as OktaUserStatus),
+    ...(transitioning ? { transitioningToStatus: transitioning } : {}),
     profile: {
       ...profile,
       login: String(profile.login ?? ''),
@@ -60,11 +65,25 @@ export function userOps(client: Client) {
   const api = client.userApi;
 
   async function getUser(idOrLogin: string): Promise<OktaUser | null> {
+    // "Logins with a / character can only be fetched by id" (Users API getUser,
+    // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/getUser):
+    // GET /users/{login} answers 404 for them, so they are looked up with a filter (users bucket).
+    if (idOrLogin.includes('/')) return findByLoginFilter(idOrLogin);
     try {
       return toOktaUser(await api.getUser({ userId: idOrLogin }));
     } catch (err) {
       if (isNotFound(err)) return null;
       throw unexpected(err, 'looking up a user');
+    }
+  }
+
+  async function findByLoginFilter(login: string): Promise<OktaUser | null> {
+    try {
+      const filter = `profile.login eq "${login.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+      for await (const u of await api.listUsers({ filter, limit: 2 })) if (u) return toOktaUser(u);
+      return null;
+    } catch (err) {
+      throw unexpected(err, 'looking up a user by login filter');
     }
   }
 

@@ -6,9 +6,12 @@ import { GovernedRequestExecutor } from './executor.js';
 import { appOps } from './gateway-apps.js';
 import { groupOps } from './gateway-groups.js';
 import { userOps } from './gateway-users.js';
+import type { GovernorBudget } from './budget.js';
 import { Governor } from './governor.js';
+import { OAuthTokenProvider } from './oauth-token.js';
+import { principalOf } from './principal.js';
 import { unexpected } from './okta-errors.js';
-import type { BucketReading, OktaGateway } from './types.js';
+import type { BucketReading, OktaGateway, PrincipalRateLimit } from './types.js';
 
 /**
  * The OktaGateway over the official SDK, with our governor as its request executor.
@@ -18,11 +21,14 @@ export interface GatewayDeps {
   governor: Governor;
   orgUrl: string;
   emitter?: CoreEmitter;
+  tokens?: OAuthTokenProvider | null;
 }
 
 /** The gateway plus its governor (for the bench and the summary: 429 counts, learned limits). */
 export interface GovernedOktaGateway extends OktaGateway {
   readonly governor: Governor;
+  /** OAuth: whether the tokens are DPoP-bound (null before the first token, or with an API token). */
+  usesDpop?(): boolean | null;
 }
 
 /**
@@ -50,9 +56,36 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
     return { bucket: 'users', limit: s.limit, remaining: s.remaining, resetAt: s.resetAt };
   }
 
+  /** A GET whose answer the SDK's models would trim (a schema's pattern, enum…): read as JSON. */
+  async function getJson(path: string, what: string): Promise<unknown> {
+    try {
+      const res = (await client.http.http(`${normalizeOrgUrl(deps.orgUrl)}${path}`, { method: 'get', headers: { Accept: 'application/json' } } as never)) as { json(): Promise<unknown> };
+      return await res.json();
+    } catch (err) {
+      throw unexpected(err, what);
+    }
+  }
+
+  async function getUserSchema(): Promise<unknown> {
+    return getJson('/api/v1/meta/schemas/user/default', "reading the org's user schema");
+  }
+
+  async function listPrincipalRateLimits(principalType: 'SSWS_TOKEN' | 'OAUTH_CLIENT'): Promise<PrincipalRateLimit[]> {
+    const raw = await getJson(`/api/v1/principal-rate-limits?filter=${encodeURIComponent(`principalType eq "${principalType}"`)}`, 'reading the principal rate limits');
+    return (Array.isArray(raw) ? raw : []).map((e: Record<string, unknown>) => ({
+      principalId: String(e.principalId ?? ''),
+      principalType: String(e.principalType ?? ''),
+      defaultPercentage: typeof e.defaultPercentage === 'number' ? e.defaultPercentage : null,
+      defaultConcurrencyPercentage: typeof e.defaultConcurrencyPercentage === 'number' ? e.defaultConcurrencyPercentage : null,
+    }));
+  }
+
   return {
     orgUrl: normalizeOrgUrl(deps.orgUrl),
     governor,
+    getUserSchema,
+    listPrincipalRateLimits,
+    usesDpop: () => (deps.tokens ? deps.tokens.usesDpop : null),
     ...users,
     ...groups,
     ...apps,
@@ -69,6 +102,11 @@ export interface OpenGatewayOptions {
   clock: Clock;
   emitter: CoreEmitter;
   timeoutMs?: number;
+  /**
+   * The run's part of the org's shared rate budget, made for the token (or OAuth app) in use:
+   * `principal` is its fingerprint (principal.ts), never the secret.
+   */
+  budgetFor?: (principal: string) => GovernorBudget | undefined;
 }
 
 /**
@@ -86,8 +124,23 @@ export function openOktaGateway(options: OpenGatewayOptions): GovernedOktaGatewa
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts,
     credentials: credentials.hint,
+    ...budgetOption(options.budgetFor?.(principalOf(credentials))),
   });
   const executor = new GovernedRequestExecutor({ governor, orgUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  let tokens: OAuthTokenProvider | null = null;
+  if (credentials.mode === 'oauth') {
+    tokens = new OAuthTokenProvider({
+      orgUrl, clientId: credentials.clientId, privateKeyPem: credentials.privateKeyPem, keyId: credentials.keyId,
+      scopes: credentials.scopes, dpop: credentials.dpop, clock: options.clock,
+      send: (req) => executor.sendTokenRequest(req),
+      stop: (err) => governor.stop(err),
+    });
+    executor.useTokenProvider(tokens);
+  }
   const client = createOktaClient({ orgUrl, executor, credentials });
-  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter });
+  return createOktaGateway({ client, governor, orgUrl, emitter: options.emitter, tokens });
+}
+
+function budgetOption(budget: GovernorBudget | undefined): { budget?: GovernorBudget } {
+  return budget ? { budget } : {};
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { OktaCallError, OktaUnreachableError, type AuthError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
 import { authError, type CredentialHint } from './auth-messages.js';
+import type { GovernorBudget } from './budget.js';
 import { classifyRequest, GOVERNOR_BUCKETS, templatePath, type GovernorBucket } from './buckets.js';
 import { ConcurrencyLimit } from './concurrency.js';
 import { BucketPacer } from './pacer.js';
@@ -29,6 +30,8 @@ export interface GovernorOptions {
   /** Brief back-off after a concurrency 429: min + random × spread (ms). */
   concurrencyBackoffMs?: number;
   random?: () => number;
+  /** The run's part of a rate budget shared with the org's other runs (budget.ts); none: alone. */
+  budget?: GovernorBudget;
 }
 
 export interface GovernedRequest {
@@ -79,12 +82,13 @@ export class Governor {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly concurrencyBackoffMs: number;
+  private readonly budget: GovernorBudget | null;
   readonly concurrency: ConcurrencyLimit;
   private readonly queues = new Map<GovernorBucket, BucketQueue>();
   private nextId = 1;
   private fatalError: AuthError | null = null;
   /** Counters for the bench and the summary. */
-  readonly stats = { sent: 0, rateLimited: 0, concurrencyLimited: 0, retried: 0, failed: 0 };
+  readonly stats = { sent: 0, rateLimited: 0, concurrencyLimited: 0, retried: 0, failed: 0, budgetWaits: 0 };
 
   constructor(options: GovernorOptions) {
     this.clock = options.clock;
@@ -97,6 +101,7 @@ export class Governor {
     this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
     this.concurrencyBackoffMs = options.concurrencyBackoffMs ?? 1000;
     this.concurrency = new ConcurrencyLimit(options.concurrency, options.clock.now());
+    this.budget = options.budget ?? null;
   }
 
   /** The AuthError that stopped the run, if any: every later request fails with it at once. */
@@ -252,7 +257,9 @@ export class Governor {
   private queue(bucket: GovernorBucket): BucketQueue {
     let q = this.queues.get(bucket);
     if (!q) {
-      q = { pacer: new BucketPacer(bucket, { share: this.share }), waiters: [], pumping: false, wake: null };
+      const budget = this.budget;
+      const pacer = new BucketPacer(bucket, budget ? { share: this.share, shareNow: () => budget.fraction() } : { share: this.share });
+      q = { pacer, waiters: [], pumping: false, wake: null };
       this.queues.set(bucket, q);
     }
     return q;
@@ -292,6 +299,17 @@ export class Governor {
           this.concurrency.release();
           continue;
         }
+        if (q.waiters.length === 0) {
+          this.concurrency.release();
+          break;
+        }
+        const refusedMs = await this.takeBudgetSlot(q.pacer);
+        if (refusedMs !== null) {
+          this.concurrency.release();
+          this.stats.budgetWaits++;
+          await this.clock.sleep(refusedMs);
+          continue;
+        }
         const waiter = q.waiters.shift();
         if (!waiter) {
           this.concurrency.release();
@@ -304,6 +322,23 @@ export class Governor {
     } finally {
       q.pumping = false;
     }
+  }
+
+  /**
+   * Takes one request slot from the shared budget, if there is one and the bucket is metered.
+   * Returns null when the request may go, else how long to wait (the runs of this token or org have
+   * used what the last window allows; jittered so they do not all ask again at once).
+   */
+  private async takeBudgetSlot(pacer: BucketPacer): Promise<number | null> {
+    // Until a roll-over shows the window's length, a count over an assumed minute could hold a
+    // shorter window's runs back for that minute: pacing to the shares alone guards them meanwhile.
+    if (!this.budget || pacer.limit === null || pacer.isUnmetered || !pacer.windowKnown) return null;
+    const answer = await this.budget.take(pacer.name, pacer.limit, pacer.windowMs);
+    if (answer.ok) return null;
+    // Ask again soon rather than when the store's count expires: a fixed count window (Redis) can
+    // refuse for most of a window while Okta's, offset from it, already has room.
+    const spacing = pacer.windowMs / Math.max(1, pacer.cap ?? 1);
+    return Math.max(10, Math.min(answer.retryMs, 2 * spacing)) + Math.floor(this.random() * spacing);
   }
 }
 

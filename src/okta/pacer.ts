@@ -13,6 +13,7 @@ import type { RateReading } from './rate-headers.js';
  *   others     = L − Remaining − ours(before that answer)  (what the org's other clients used)
  *   othersRate = others / time elapsed in R  (early in a window: at least last window's rate)
  *   orgLeft    = Remaining(latest) − ours sent since − othersRate × (now − reading time)
+ *                − (L − tokenCap) once the token is known to be shared (tokenShared)
  *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
  *   soft       = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
  *   interval   = max(window / cap,  timeLeft / soft)      soft < 1: one per window/20 (a trickle
@@ -24,6 +25,11 @@ import type { RateReading } from './rate-headers.js';
  */
 export interface PacerOptions {
   share: number;
+  /**
+   * This run's part of a budget shared with other runs of the org (budget.ts), asked afresh at
+   * every decision: it changes as runs join and leave. Never above `share`.
+   */
+  shareNow?: () => number;
   /** Okta's window is one minute; learned from Reset roll-overs when different (the simulator's --window). */
   defaultWindowMs?: number;
 }
@@ -51,8 +57,14 @@ const UNMETERED = 1_000_000;
 export class BucketPacer {
   readonly name: string;
   private readonly share: number;
+  private readonly shareNow: (() => number) | null;
   limit: number | null = null;
   tokenCap: number | null = null;
+  /**
+   * Another client uses our token: its ceiling answered 429 before we had sent that many in the
+   * window. From then on, others' use counts against the token's ceiling too (budget below).
+   */
+  tokenShared = false;
   windowMs: number;
   private minRollover: number | null = null;
   private maxTimeLeft = 0;
@@ -67,18 +79,30 @@ export class BucketPacer {
   constructor(name: string, options: PacerOptions) {
     this.name = name;
     this.share = options.share;
+    this.shareNow = options.shareNow ?? null;
     this.windowMs = options.defaultWindowMs ?? DEFAULT_WINDOW_MS;
   }
 
   /** Requests of ours this bucket may send per window. */
   get cap(): number | null {
     if (this.limit === null) return null;
-    const shareCap = Math.max(1, Math.floor(this.share * this.limit));
+    const share = this.shareNow === null ? this.share : Math.min(this.share, this.shareNow());
+    const shareCap = Math.max(1, Math.floor(share * this.limit));
     return this.tokenCap === null ? shareCap : Math.max(1, Math.min(shareCap, this.tokenCap));
   }
 
   get inFlight(): number {
     return this.inflight.size;
+  }
+
+  /** Whether the window's length has been seen (a Reset roll-over), not assumed to be Okta's minute. */
+  get windowKnown(): boolean {
+    return this.minRollover !== null;
+  }
+
+  /** No rate headers, or a limit so high that it is not metered: nothing to pace or share. */
+  get isUnmetered(): boolean {
+    return this.unmetered;
   }
 
   get paused(): number {
@@ -133,8 +157,11 @@ export class BucketPacer {
     const shareLeft = cap - ours;
     const rate = this.othersRate(cur, now);
     const sentSinceReading = cur.answered - cur.answeredAtReading + this.inflight.size;
-    const orgLeft = cur.remaining - sentSinceReading - rate * Math.max(0, now - cur.readingAt);
+    const left = cur.remaining - sentSinceReading - rate * Math.max(0, now - cur.readingAt);
     const margin = Math.max(1, Math.ceil(0.01 * limit));
+    // Okta's headers speak of the org's bucket only. Once we know the token is shared, assume the
+    // worst: all the others' use is on our token, so its room is Remaining − (limit − tokenCap).
+    const orgLeft = this.tokenShared && this.tokenCap !== null ? left - Math.max(0, limit - this.tokenCap) : left;
     const hard = Math.floor(Math.min(shareLeft, orgLeft - margin));
     const soft = Math.floor(Math.min(shareLeft, orgLeft - rate * (cur.resetAt - now) - margin));
     return { hard, soft, shareLeft };
@@ -230,6 +257,8 @@ export class BucketPacer {
     this.inflight.delete(id);
     if (reading !== null && this.limit !== null && reading.limit > 0 && reading.limit < this.limit) {
       this.tokenCap = reading.limit;
+      const ours = this.cur === null ? 0 : this.cur.answered + this.inflight.size + 1;
+      if (ours < reading.limit) this.tokenShared = true;
     } else if (reading !== null && this.limit === null && reading.limit > 0) {
       this.limit = reading.limit;
     }

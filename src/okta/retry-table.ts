@@ -52,8 +52,17 @@ export const RETRY_TABLE: readonly RetryRow[] = [
   { status: 400, code: 'invalid_scope', rule: { action: 'auth', why: 'OAuth scope not granted to the service app' } },
   { status: 400, code: 'unauthorized_client', rule: { action: 'auth', why: 'OAuth client may not use client_credentials' } },
   { status: 400, code: 'invalid_grant', rule: { action: 'auth', why: 'OAuth client assertion refused' } },
+  // DPoP (RFC 9449) at the token endpoint: the token provider answers these (switch to DPoP, send the
+  // nonce) and stops the run itself when they persist.
+  { status: 400, code: 'use_dpop_nonce', rule: { action: 'return', why: 'the token endpoint wants a DPoP proof with its nonce: the token provider repeats the request with it' } },
+  { status: 400, code: 'invalid_dpop_proof', rule: { action: 'return', why: 'the app requires DPoP (or refused the proof): the token provider switches to DPoP or stops the run' } },
+  // On an API call a refused proof cannot heal by retrying: stop with what to fix.
+  { status: 401, code: 'invalid_dpop_proof', rule: { action: 'auth', why: 'Okta refused the DPoP proof of an API call' } },
   { status: 403, code: 'E0000006', rule: { action: 'auth', why: 'access denied: missing scope or admin role' } },
   { status: 403, code: '*', rule: { action: 'return', why: 'business outcome (E0000016 already active, E0000038 wrong status)' } },
+  // Activation is asynchronous: while a user shows `transitioningToStatus`, an update is refused with
+  // 409 E0000112 and nothing was changed (https://developer.okta.com/docs/reference/error-codes/#E0000112).
+  { status: 409, code: 'E0000112', rule: backoff('user is transitioning to a new status (asynchronous activation): nothing changed, try again shortly', false) },
   { status: 500, code: '*', rule: backoff('internal error (E0000009)') },
   { status: 502, code: '*', rule: backoff('bad gateway') },
   { status: 503, code: '*', rule: backoff('service unavailable') },

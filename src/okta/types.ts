@@ -11,7 +11,10 @@ export interface OktaUserProfile {
   email: string;
   firstName: string | null;
   lastName: string | null;
+  /** ll_CC (ISO 639-1 _ ISO 3166-1). */
   locale?: string | null;
+  /** RFC 7231 language tag. */
+  preferredLanguage?: string | null;
   [key: string]: unknown;
 }
 
@@ -20,7 +23,10 @@ export type OktaUserStatus =
 
 export interface OktaUser {
   id: string;
+  /** The user's status, or the one it is transitioning to while an asynchronous activation completes. */
   status: OktaUserStatus;
+  /** Okta's `transitioningToStatus` when set (the activation is under way). */
+  transitioningToStatus?: OktaUserStatus | null;
   profile: OktaUserProfile;
   /** Okta's `created` (epoch ms), when the answer had it: the proof of a lost create compares it. */
   created?: number | null;
@@ -59,7 +65,7 @@ export interface OidcApp {
   label: string;
   status: 'ACTIVE' | 'INACTIVE' | string;
   clientId: string;
-  /** Present only in the answer to a create (or a new secret): handed over once, never stored. */
+  /** Present only in the answer to a create or an update (PUT), never on GET: handed over, never stored. */
   clientSecret: string | null;
   redirectUris: string[];
   postLogoutRedirectUris: string[];
@@ -121,4 +127,17 @@ export interface OktaGateway {
    * Existence checks never use this bucket (they use GET /api/v1/users/{login}).
    */
   probeUsersBucket(): Promise<BucketReading | null>;
+  // org facts (read-only; doctor and plan)
+  /** GET /api/v1/meta/schemas/user/default as Okta returns it. */
+  getUserSchema?(): Promise<unknown>;
+  /** GET /api/v1/principal-rate-limits?filter=principalType eq "…" (needs okta.principalRateLimits.read). */
+  listPrincipalRateLimits?(principalType: 'SSWS_TOKEN' | 'OAUTH_CLIENT'): Promise<PrincipalRateLimit[]>;
+}
+
+/** A token's or service app's share of the org's buckets (Principal Rate Limits API). */
+export interface PrincipalRateLimit {
+  principalId: string;
+  principalType: string;
+  defaultPercentage: number | null;
+  defaultConcurrencyPercentage: number | null;
 }

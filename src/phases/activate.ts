@@ -127,7 +127,7 @@ export async function activateUsers(
     emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
   };
   const done = (row: JournalRow, email: boolean): void => {
-    setState(row, 'active', { lastError: null, reason: row.reason === 'password.imported' ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
+    setState(row, 'active', { lastError: null, reason: row.passwordImported ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
     emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
   };
 
@@ -169,7 +169,9 @@ export async function activateUsers(
     let waitingState: UserState = 'staged';
     let waitingReason = 'activation.failed';
     try {
-      const sendEmail = options.sendEmail && row.reason !== 'password.imported';
+      // Users with an imported password hash already have a password: no activation email. The
+      // journal's own field, not the reason (which failures and resyncs overwrite).
+      const sendEmail = options.sendEmail && !row.passwordImported;
       const reactivation = row.reason === REACTIVATION;
       // Where the record waits when this attempt fails: staged, or deactivated awaiting reactivation.
       waitingState = reactivation ? 'deactivated' : 'staged';
@@ -203,7 +205,7 @@ export async function activateUsers(
         return;
       }
       // Users with an imported password hash already have a password: no activation email, no link.
-      const mode = row.reason === 'password.imported' ? 'none' : sendEmail ? 'email' : 'link';
+      const mode = row.passwordImported ? 'none' : sendEmail ? 'email' : 'link';
       setState(row, 'activating', mode === 'link' && !reactivation
         ? { activation: mode, reason: 'activation.link_pending', message: 'activation link requested: if this run stopped here, the link never reached the links file and the next "efs-okta users activate" issues a new one' }
         : { activation: mode });

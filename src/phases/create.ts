@@ -105,7 +105,7 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   const adopt = async (row: JournalRow, user: OktaUser, userGroups: string[], change: Omit<StateChange, 'state'>): Promise<void> => {
     for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
     setState(row, stateForStatus(user.status), {
-      oktaId: user.id, ours: true, clearPasswordHash: true, reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null, ...change,
+      oktaId: user.id, ours: true, clearPasswordHash: true, ...importedPassword(row), message: null, lastError: null, ...change,
     });
     summary.adopted++;
     emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: user.id, adopted: true });
@@ -179,7 +179,7 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     if (result.outcome === 'created') {
       await commits.write(() => setState(row, 'staged', {
         oktaId: result.user.id, ours: true, ownership: 'created', syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
-        reason: row.passwordHash ? 'password.imported' : null, message: null, lastError: null,
+        ...importedPassword(row), message: null, lastError: null,
       }));
       summary.created++;
       emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: result.user.id, adopted: false });
@@ -277,6 +277,15 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     emitter.emit('run:finished', { phase: 'create', installation: options.installation, at: now(), counts: { ...summary, interrupted: summary.interrupted ? 1 : 0 }, interrupted: summary.interrupted });
   }
   return summary;
+}
+
+/**
+ * A user created with an imported hash already has a password: it must never get an activation
+ * email. The fact is its own column (`password_imported`), which later failures and resyncs leave
+ * alone; the reason only shows it in the report.
+ */
+function importedPassword(row: JournalRow): Pick<StateChange, 'reason' | 'passwordImported'> {
+  return row.passwordHash ? { reason: 'password.imported', passwordImported: true } : { reason: row.passwordImported ? 'password.imported' : null };
 }
 
 function countWork(journal: Journal, kinds: UserKind[]): number {

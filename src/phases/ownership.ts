@@ -25,7 +25,10 @@ const IN_USE: UserState[] = ['creating', 'staged', 'activating', 'active', 'upda
 /** The hash of the profile Okta holds, comparable with the hash of what we sent. */
 export function oktaProfileHash(user: OktaUser): string {
   const p = user.profile;
-  return profileHash({ login: p.login, email: p.email, firstName: p.firstName, lastName: p.lastName, locale: (p.locale as string | null | undefined) ?? null });
+  return profileHash({
+    login: p.login, email: p.email, firstName: p.firstName, lastName: p.lastName,
+    locale: (p.locale as string | null | undefined) ?? null, preferredLanguage: (p.preferredLanguage as string | null | undefined) ?? null,
+  });
 }
 
 /**

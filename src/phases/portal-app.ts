@@ -1,5 +1,5 @@
 import { EfsOktaError, OktaCallError } from '../core/errors.js';
-import type { OidcApp, OktaGateway } from '../okta/types.js';
+import type { OidcApp, OidcAppInput, OktaGateway } from '../okta/types.js';
 
 /**
  * The Okta side of one portal: finding its app again, and issuing a client secret. Kept apart from
@@ -56,6 +56,23 @@ export async function locateApp(okta: OktaGateway, knownId: string | null, label
 export function createOutcomeUnknown(err: unknown): boolean {
   if (err instanceof OktaCallError) return err.status === null || err.status >= 500 || err.status === 429;
   return !(err instanceof EfsOktaError);
+}
+
+/**
+ * The app's current client secret without rotating it: Okta answers an update (PUT) with it —
+ * "The client_secret is only shown when an OAuth 2.0 client app is created or updated (and only if
+ * the token_endpoint_auth_method requires a client secret)" (Okta Management OpenAPI,
+ * ApplicationCredentialsOAuthClient.client_secret). Used after a crash between the app's create and
+ * the hand-over, when the app has exactly one active secret (`shown`: what an update of this run
+ * already answered); null when Okta does not show it, and the caller issues a new one.
+ */
+export async function recoverSecret(okta: OktaGateway, appId: string, wanted: OidcAppInput, shown: string | null): Promise<IssuedSecret | null> {
+  // With two active secrets (a rotation died half-way) Okta's answer could be either: issue a new one.
+  const active = (await okta.listClientSecrets(appId)).filter((x) => x.status === 'ACTIVE');
+  const only = active.length === 1 ? active[0] : undefined;
+  if (!only) return null;
+  const value = shown ?? (await okta.updateOidcApp(appId, wanted)).clientSecret;
+  return value ? { id: only.id, value } : null;
 }
 
 export interface IssuedSecret {

@@ -8,7 +8,7 @@ import type { OidcApp, OidcAppInput, OktaGateway } from '../okta/types.js';
 import { CredentialsFileError, type CredentialsSink, type PortalCredentialEntry } from '../portals/credentials-file.js';
 import type { PortalRecord } from '../records/types.js';
 import { ensureGroups } from './groups.js';
-import { createOutcomeUnknown, findAppByExactLabel, issueSecret, locateApp, retireOtherSecrets, soleSecretId } from './portal-app.js';
+import { createOutcomeUnknown, findAppByExactLabel, issueSecret, locateApp, recoverSecret, retireOtherSecrets, soleSecretId } from './portal-app.js';
 import { markDuplicateKeys, markUnlabelable } from './portal-records.js';
 import { portalAppInput, settingsDiff, settingsHash, type PortalSettings } from './portal-settings.js';
 
@@ -215,9 +215,13 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   }
 
   const diff = settingsDiff(app, wanted);
+  // The secret an update answers with (see recoverSecret), kept only until it is handed over.
+  let shownSecret: string | null = null;
   // The hash also covers what Okta's app view does not show us (the token endpoint auth method).
   if (diff.length > 0 || (action !== 'created' && row.settingsHash !== hash)) {
-    app = { ...(await okta.updateOidcApp(app.id, wanted)), clientSecret: null };
+    const updated = await okta.updateOidcApp(app.id, wanted);
+    shownSecret = updated.clientSecret;
+    app = { ...updated, clientSecret: null };
     changes.push(...(diff.length > 0 ? diff : ['settings']));
   }
 
@@ -229,6 +233,15 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   }
 
   const rotate = ctx.options.rotateSecret === key && action !== 'created';
+  if (!secretHandedOver && !rotate) {
+    const recovered = await recoverSecret(okta, app.id, wanted, shownSecret);
+    if (recovered) {
+      writeBack = (await handOver(ctx, key, app, recovered.value, recovered.id)).writeBack;
+      note(ctx, key, { secretIssuedAt: ctx.deps.clock.now() });
+      secretHandedOver = true;
+      changes.push('secret');
+    }
+  }
   if (!secretHandedOver || rotate) {
     // From here until the hand-over is noted, the app's secret counts as unknown: a rotation that
     // dies half-way is finished by the next run, with or without the flag.

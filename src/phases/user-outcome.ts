@@ -23,6 +23,7 @@ export function profileOf(row: JournalRow): OktaUserProfile {
     lastName: row.lastName,
   };
   if (row.locale) profile.locale = row.locale;
+  if (row.preferredLanguage) profile.preferredLanguage = row.preferredLanguage;
   return profile;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Fields that are not sent to Okta as typed, but must compare well: the last login (the journal's
- * dedupe keeps the most recent one, comparing strings) and the locale.
+ * dedupe keeps the most recent one, comparing strings). The language lives in locale.ts.
  */
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -36,15 +36,4 @@ export function normalizeLastLogin(value: string | null): string | null {
 
 function validDate(y: number, m: number, d: number): boolean {
   return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
-/**
- * Okta's locale is `language_COUNTRY` (ISO 639-1 + ISO 3166-1, e.g. en_US); EFS stores a language
- * code. `de-DE`/`de_de` become `de_DE`, `DE` becomes `de`; anything else is not a locale.
- */
-export function normalizeLocale(value: string): string | null {
-  const m = /^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}))?$/.exec(value);
-  if (!m) return null;
-  const lang = (m[1] as string).toLowerCase();
-  return m[2] ? `${lang}_${m[2].toUpperCase()}` : lang;
 }

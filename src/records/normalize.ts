@@ -2,8 +2,10 @@ import type { PasswordHash } from '../core/types.js';
 import type { SourceRow } from '../source/types.js';
 import { federatedSkip, statusSkip } from './classify.js';
 import { emailProblem, loginProblem, normalizeAddress } from './email.js';
-import { normalizeLastLogin, normalizeLocale } from './fields.js';
+import { normalizeLastLogin } from './fields.js';
+import { readLanguage } from './locale.js';
 import { loginKey } from './login-key.js';
+import { schemaProblems } from './org-schema.js';
 import { readPasswordHash } from './password-hash.js';
 import { fail, type Failure } from './reasons.js';
 import { cleanText, firstControlCharacter, hasControlCharacters, show } from './text.js';
@@ -17,7 +19,8 @@ export const KEY_MAX = 255;
  *
  * Normalization: every value trimmed, NFC, BOM/zero-width characters removed, empty → null; the
  * email's (and a mapped login's) domain lower-cased, the local part kept; login = the login column
- * when mapped, else the email; locale `de-DE` → `de_DE`; last login → `YYYY-MM-DDTHH:MM:SS`.
+ * when mapped, else the email; the language → Okta's `locale` (ll_CC, through the locales table) and
+ * `preferredLanguage` (the tag as given, `de-CH`); last login → `YYYY-MM-DDTHH:MM:SS`.
  *
  * Classification, first match wins:
  * 1. the row is damaged (ragged, bad JSON, a 10 MB field, …) → invalid with the row's code;
@@ -38,8 +41,7 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
   const loginRaw = c.login === undefined ? email : get(c.login);
   const login = loginRaw === null ? null : c.login === undefined ? loginRaw : normalizeAddress(loginRaw);
   const names = { firstName: get(c.firstName), lastName: get(c.lastName) };
-  const localeRaw = get(c.locale);
-  const locale = localeRaw === null ? null : (normalizeLocale(localeRaw) ?? localeRaw);
+  const language = readLanguage(get(c.locale), rules.locales ?? {}, c.locale ?? '(locale not mapped)');
 
   const failures: Failure[] = [];
   const check = (f: Failure | null): void => {
@@ -61,12 +63,19 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
       check(nameProblem(field, value));
     }
   }
-  if (localeRaw !== null && normalizeLocale(localeRaw) === null) {
-    check(fail('locale.invalid', `locale ${show(localeRaw)} in "${c.locale}" is not a language code (de, en_US): fix it or unmap the locale column`));
+  if ('failure' in language) check(language.failure);
+  if (rules.orgSchema && failures.length === 0 && !('failure' in language)) {
+    const problems = schemaProblems(rules.orgSchema, { login, email, firstName: names.firstName, lastName: names.lastName, locale: language.locale, preferredLanguage: language.preferredLanguage });
+    const [p] = problems;
+    if (p) check(fail('schema.mismatch', `${p.field} ${p.why}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}: Okta would refuse this user; fix the source or the org's user schema (efs-okta doctor shows it)`));
   }
   let passwordHash: PasswordHash | null = null;
   if (rules.passwordHash) {
-    const read = readPasswordHash(rules.passwordHash, get(rules.passwordHash.valueColumn), get(rules.passwordHash.saltColumn));
+    const h = rules.passwordHash;
+    // A text salt is hashed byte for byte: only an empty cell means "none", nothing is trimmed.
+    const rawSalt = h.saltColumn === undefined ? null : row.values[h.saltColumn];
+    const salt = h.saltEncoding === 'text' ? (typeof rawSalt === 'string' && rawSalt !== '' ? rawSalt : null) : get(h.saltColumn);
+    const read = readPasswordHash(h, get(h.valueColumn), salt);
     if ('failure' in read) check(read.failure);
     else passwordHash = read.hash;
   }
@@ -81,7 +90,8 @@ export function normalizeUser(row: SourceRow, rules: UserRules): UserRecord {
     email,
     firstName: names.firstName,
     lastName: names.lastName,
-    locale,
+    locale: 'failure' in language ? null : language.locale,
+    preferredLanguage: 'failure' in language ? null : language.preferredLanguage,
     status: get(c.status),
     lastLogin: normalizeLastLogin(get(c.lastLogin)),
     passwordHash,

@@ -10,7 +10,8 @@ import type { HashMapping } from './types.js';
  *   A full modular-crypt string (`$2y$10$<salt><hash>`, what PHP's password_hash writes, EFS being a
  *   PHP application) in the value column is split into those three parts.
  * - MD5, SHA-1, SHA-256, SHA-512: `value` the base64 digest (16/20/32/64 bytes), optional base64
- *   `salt` with `saltOrder` PREFIX|POSTFIX. A hex digest (what databases usually store) is converted.
+ *   `salt` with `saltOrder` PREFIX|POSTFIX. A hex digest (what databases usually store) is converted;
+ *   the salt column is read as `saltEncoding` says (text, base64 or hex).
  * - PBKDF2: base64 `value` of `keySize` bytes, base64 `salt`, `iterationCount` ≥ 4096, `digestAlgorithm`.
  * An empty value column means "no hash": the user is created without one (and activated by email).
  */
@@ -44,8 +45,10 @@ export function readPasswordHash(mapping: HashMapping, value: string | null, sal
   }
   const digest = asBase64(value);
   if (digest === null) return bad('is neither base64 nor hex');
-  const saltB64 = salt === null ? null : asBase64(salt);
-  if (salt !== null && saltB64 === null) return bad(`has a salt in "${mapping.saltColumn}" that is neither base64 nor hex`);
+  const saltB64 = salt === null ? null : saltAsBase64(salt, mapping.saltEncoding);
+  if (salt !== null && saltB64 === null) {
+    return bad(`has a salt in "${mapping.saltColumn}" that is not ${mapping.saltEncoding ?? 'base64 or hex'} (passwordHash.saltEncoding: text, base64 or hex)`);
+  }
   const bytes = Buffer.from(digest, 'base64').length;
   if (mapping.algorithm === 'PBKDF2') {
     if (mapping.iterationCount === undefined || mapping.iterationCount < 4096) return bad('needs passwordHash.iterationCount ≥ 4096');
@@ -65,6 +68,22 @@ export function readPasswordHash(mapping: HashMapping, value: string | null, sal
   if (saltB64 === null) return { hash: { algorithm: mapping.algorithm, value: digest } };
   if (!mapping.saltOrder) return bad('has a salt but passwordHash.saltOrder (PREFIX or POSTFIX) is not set');
   return { hash: { algorithm: mapping.algorithm, value: digest, salt: saltB64, saltOrder: mapping.saltOrder } };
+}
+
+/**
+ * Okta's `salt` is the base64 of the salt bytes as they were put before/after the password
+ * (PasswordCredentialHash.salt in the Okta Management OpenAPI: "the Base64-encoded salt used to
+ * generate the hash"). A PHP application keeps a text salt: its UTF-8 bytes are what was hashed, so
+ * it is sent as base64(utf8(salt)); sent as it stands, every imported password would fail silently.
+ * Without saltEncoding the salt is taken as base64, or hex when it cannot be base64.
+ */
+function saltAsBase64(salt: string, encoding: HashMapping['saltEncoding']): string | null {
+  switch (encoding) {
+    case 'text': return Buffer.from(salt, 'utf8').toString('base64');
+    case 'base64': return salt.length % 4 === 0 && BASE64.test(salt) ? salt : null;
+    case 'hex': return salt.length % 2 === 0 && HEX.test(salt) ? Buffer.from(salt, 'hex').toString('base64') : null;
+    default: return asBase64(salt);
+  }
 }
 
 /** Base64 as is; an even-length hex string converted to base64; otherwise null. */

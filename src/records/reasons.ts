@@ -39,6 +39,8 @@ export const REASONS = {
   'lastName.control_characters': 'the last name contains control characters',
   // Other fields.
   'locale.invalid': 'the locale is not a language code with an optional country (de, en_US)',
+  'locale.unmapped': 'the language has no country and no entry in the config\'s locales table (Okta needs language_COUNTRY)',
+  'schema.mismatch': 'the record does not fit the Okta org\'s own user schema (a login pattern, a length, an enum, a required attribute)',
   'passwordHash.invalid': 'the imported password hash does not fit Okta\'s rules for its algorithm',
   // Portals.
   'name.missing': 'the portal has no name',

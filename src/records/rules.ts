@@ -1,5 +1,6 @@
 import type { ParsedConfig, UserSourceConfig } from '../config/schema.js';
 import type { UserKind } from '../core/types.js';
+import { localeTable } from './locale.js';
 import type { UserRules } from './types.js';
 
 /**
@@ -9,13 +10,14 @@ import type { UserRules } from './types.js';
 export function buildUserRules(
   kind: UserKind,
   source: UserSourceConfig,
-  config: Pick<ParsedConfig, 'federation' | 'missingName'>,
+  config: Pick<ParsedConfig, 'federation' | 'missingName'> & { locales?: Record<string, string> },
 ): UserRules {
   const rules: UserRules = {
     kind,
     columns: { ...source.columns },
     federatedDomains: config.federation.domains.map((d) => d.trim().toLowerCase().replace(/^@|^\*\./, '')).filter((d) => d !== ''),
     missingName: config.missingName === 'invalid' ? { policy: 'invalid' } : { policy: 'placeholder', value: config.missingName.placeholder },
+    locales: localeTable(config.locales),
   };
   if (source.include) rules.include = source.include;
   if (source.exclude) rules.exclude = source.exclude;

@@ -1,4 +1,5 @@
 import type { PasswordHash, UserKind } from '../core/types.js';
+import type { OrgUserSchema } from './org-schema.js';
 
 /** Our fields a source column can be mapped to (config `sources.<kind>.columns`). */
 export interface UserColumns {
@@ -27,6 +28,8 @@ export interface HashMapping {
   valueColumn: string;
   saltColumn?: string;
   saltOrder?: 'PREFIX' | 'POSTFIX';
+  /** How the salt column is written: `text` (as PHP apps keep it), `base64` or `hex`. Default: base64 or hex, detected. */
+  saltEncoding?: 'text' | 'base64' | 'hex';
   workFactor?: number;
   iterationCount?: number;
   keySize?: number;
@@ -48,6 +51,10 @@ export interface UserRules {
   /** What to do with a missing first/last name: mark invalid, or fill a placeholder. */
   missingName: { policy: 'invalid' } | { policy: 'placeholder'; value: string };
   passwordHash?: HashMapping;
+  /** Bare language (lower case) → Okta locale (ll_CC); see records/locale.ts. Empty: only ll-CC values pass. */
+  locales?: Readonly<Record<string, string>>;
+  /** The Okta org's own user schema (doctor/plan read it): records that would not fit are invalid. */
+  orgSchema?: OrgUserSchema;
 }
 
 export type UserClassification =
@@ -68,7 +75,10 @@ export interface UserRecord {
   email: string | null;
   firstName: string | null;
   lastName: string | null;
+  /** Okta's `locale` (ll_CC). */
   locale: string | null;
+  /** Okta's `preferredLanguage` (RFC 7231 tag: the language as the source gives it). */
+  preferredLanguage: string | null;
   status: string | null;
   lastLogin: string | null;
   passwordHash: PasswordHash | null;

@@ -52,6 +52,8 @@ export const E = {
   alreadyActive: () => new SimApiError(403, 'E0000016', 'Activation failed because the user is already active'),
   wrongStatus: () =>
     new SimApiError(403, 'E0000038', "This operation is not allowed in the user's current status."),
+  transitioning: () =>
+    new SimApiError(409, 'E0000112', 'Unable to update the user: the user is transitioning to a new status. Try again later.'),
   rateLimited: () => new SimApiError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.'),
   tooManyTargets: (n: number) =>
     new SimApiError(400, 'E0000093', 'Target count limit exceeded', [`groupIds: at most 20 groups, got ${n}`]),

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { Faults } from './faults.js';
 import { BUCKETS, resolveOptions, type BucketName, type ResolvedOptions, type SimOptions } from './options.js';
 import { Org, type OutboxEmail } from './org.js';
+import { SimOAuth } from './oauth.js';
 import { RateLimiter } from './rate-limits.js';
 import { secretString } from './random.js';
 import { statsBody } from './routes/inspect.js';
@@ -32,6 +33,8 @@ export interface Simulator {
   /** The org itself, for direct inserts and reads in tests and benches. */
   readonly org: Org;
   readonly limiter: RateLimiter;
+  /** The org authorization server for OAuth service apps (register apps, see its answers). */
+  readonly oauth: SimOAuth;
   stats(): Record<string, unknown>;
   outbox(): OutboxEmail[];
   /** Empty org, counters and rate windows (POST /__sim/reset). */
@@ -54,23 +57,34 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const clock: Clock = options.clock ?? systemClock;
   const o = resolveOptions(options, () => secretString(30));
   const org = new Org(clock, o.seed);
+  org.behaviour.asyncActivationRequests = Math.max(0, Math.floor(options.asyncActivation ?? 0));
+  org.behaviour.identityEngine = options.identityEngine ?? false;
+  // The API token's and each service app's share as the Principal Rate Limits API shows it.
+  org.behaviour.principalRateLimits = [
+    { id: '0prsimssws', principalId: '00Tsimtoken', principalType: 'SSWS_TOKEN', defaultPercentage: Math.round(o.tokenShare * 100), defaultConcurrencyPercentage: 75 },
+    ...(options.oauthApps ?? []).map((a, i) => ({ id: `0prsimoauth${i}`, principalId: a.clientId, principalType: 'OAUTH_CLIENT' as const, defaultPercentage: Math.round(o.tokenShare * 100), defaultConcurrencyPercentage: 75 })),
+  ];
   if (o.stateFile) loadState(org, o.stateFile);
-  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad });
+  const limiter = new RateLimiter(o.windowMs, { ...o.limits }, o.tokenShare, { ...o.tenantLoad }, o.extraTokens);
   const faults = new Faults(o.seed, o.latencyMs, o.jitterMs, o.failRate, o.dropRate);
   const stats = new SimStats();
   const controls: ServerControls = {
     token: o.token,
     inspectToken: o.token,
+    extraTokens: new Set(o.extraTokens.keys()),
     concurrency: o.concurrency,
     deniedBuckets: new Set(),
     windowMs: o.windowMs,
   };
+  const oauth = new SimOAuth();
+  for (const app of options.oauthApps ?? []) oauth.register(app);
   const deps: ServerDeps = {
-    org, clock, limiter, faults, stats, controls,
+    org, clock, limiter, faults, stats, controls, oauth,
     onReset: () => {
       org.reset();
       stats.reset();
       limiter.reset();
+      oauth.reset();
     },
   };
   const server = createSimServer(deps);
@@ -105,6 +119,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     options: o,
     org,
     limiter,
+    oauth,
     stats: () => statsBody(deps),
     outbox: () => org.outbox,
     reset: deps.onReset,

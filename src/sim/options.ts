@@ -1,13 +1,15 @@
 import type { Clock } from '../core/clock.js';
 import { ConfigError } from '../core/errors.js';
+import type { SimOAuthApp } from './oauth.js';
 
 /**
  * Rate-limit buckets, one per endpoint family (okta-facts.md, "Rate limits"):
  * - users:    GET/POST /api/v1/users (list, filter, search and create share one bucket)
  * - user:     writes and lifecycle on /api/v1/users/{id}/...
  * - user-get: GET /api/v1/users/{idOrLogin} (its own, larger bucket)
- * - groups / group: /api/v1/groups and /api/v1/groups/{id}/...
- * - apps / app:     /api/v1/apps and /api/v1/apps/{id}/...
+ * - group: /api/v1/groups/{id} only; groups: /api/v1/groups and every other /api/v1/groups* path
+ * - app:   /api/v1/apps/{id} only;   apps:   /api/v1/apps and every other /api/v1/apps* path
+ *   (Okta matches buckets by exact path: https://developer.okta.com/docs/reference/rl-global-mgmt/)
  * - other:    anything else under /api/v1
  */
 export const BUCKETS = ['users', 'user', 'user-get', 'groups', 'group', 'apps', 'app', 'other'] as const;
@@ -42,6 +44,11 @@ export interface SimOptions {
   noLimits?: boolean;
   /** Fraction of a bucket one token may use (Okta's default 0.5; 1 = no per-token cap). */
   tokenShare?: number;
+  /**
+   * More API tokens the org accepts besides `token`, each with its own share of every bucket
+   * (null: `tokenShare`). Okta limits each token separately, all of them within the org's bucket.
+   */
+  extraTokens?: Record<string, number | null>;
   /** Simultaneous requests allowed; beyond that 429 with X-Rate-Limit-Limit: 0. 0 = unlimited. */
   concurrency?: number;
   /** Added to every API answer: base ms and ± jitter ms. */
@@ -53,6 +60,12 @@ export interface SimOptions {
   dropRate?: number;
   /** Other applications of the org consume this fraction of a bucket, evenly over each window. */
   tenantLoad?: Partial<Record<BucketName, number>>;
+  /** Activation completes only after this many further requests on the user (Okta's asynchronous activation). */
+  asyncActivation?: number;
+  /** Identity Engine org: activation links have the form /tokens/{token}/verify. */
+  identityEngine?: boolean;
+  /** OAuth 2.0 service apps (private_key_jwt; DPoP required or not) the org authorization server knows. */
+  oauthApps?: SimOAuthApp[];
   /** Seed for faults (and ids) so runs are reproducible. */
   seed?: number;
   /** Persist the org: `.json` (default) or `.db`/`.sqlite` (SQLite). */
@@ -70,6 +83,7 @@ export interface ResolvedOptions {
   windowMs: number;
   limits: Record<BucketName, number>;
   tokenShare: number;
+  extraTokens: Map<string, number>;
   concurrency: number;
   latencyMs: number;
   jitterMs: number;
@@ -115,6 +129,13 @@ export function resolveOptions(o: SimOptions, generateToken: () => string): Reso
   }
   const tokenShare = fraction('token-share', o.tokenShare, 0.5);
   if (tokenShare === 0) throw new ConfigError('SIM_OPTION', 'token-share must be above 0 (1 disables the per-token cap)');
+  const extraTokens = new Map<string, number>();
+  for (const [t, share] of Object.entries(o.extraTokens ?? {})) {
+    if (!/^[\x21-\x7e]+$/.test(t)) throw new ConfigError('SIM_OPTION', 'an extra token must be printable ASCII without spaces');
+    const f = fraction('extra token share', share ?? tokenShare, tokenShare);
+    if (f === 0) throw new ConfigError('SIM_OPTION', 'an extra token\'s share must be above 0');
+    extraTokens.set(t, f);
+  }
   return {
     host: o.host ?? '127.0.0.1',
     port: Math.floor(nonNegative('port', o.port, 0)),
@@ -123,6 +144,7 @@ export function resolveOptions(o: SimOptions, generateToken: () => string): Reso
     windowMs: nonNegative('window', o.windowSeconds, 60) * 1000 || 60_000,
     limits,
     tokenShare,
+    extraTokens,
     concurrency: o.noLimits ? 0 : Math.floor(nonNegative('concurrency', o.concurrency, 0)),
     latencyMs: nonNegative('latency', o.latencyMs, 0),
     jitterMs: nonNegative('latency jitter', o.jitterMs, 0),

@@ -14,6 +14,27 @@ export interface OutboxEmail {
   sentAt: string;
 }
 
+export interface OrgBehaviour {
+  /**
+   * Activation is asynchronous in Okta: the user shows `transitioningToStatus` until it completes,
+   * and an update meanwhile gets 409 E0000112 (https://developer.okta.com/docs/reference/error-codes/#E0000112).
+   * Here the user stays transitioning for this many further requests on it (0 = activation is instant).
+   */
+  asyncActivationRequests: number;
+  /**
+   * Identity Engine orgs send activation links of the form `{org}/tokens/{token}/verify`; Classic
+   * orgs `{org}/welcome/{token}` (https://developer.okta.com/docs/guides/oie-upgrade-overview/).
+   */
+  identityEngine: boolean;
+  /**
+   * What the org changed in its user schema: a login pattern, custom attributes, required ones.
+   * Okta refuses a profile that does not fit (E0000001): https://developer.okta.com/docs/reference/api/schemas/
+   */
+  userSchema: { loginPattern: string | null; customProperties: Record<string, unknown>; customRequired: string[] };
+  /** Principal Rate Limits entities (a token's or service app's share of each bucket). */
+  principalRateLimits: { id: string; principalId: string; principalType: 'SSWS_TOKEN' | 'OAUTH_CLIENT'; defaultPercentage: number; defaultConcurrencyPercentage: number }[];
+}
+
 /**
  * The whole simulated org: the stores, the outbox and what makes ids. In-process callers (tests,
  * benches) reach it as `sim.org` and may insert through the stores directly.
@@ -24,6 +45,18 @@ export class Org {
   readonly apps = new AppStore();
   outbox: OutboxEmail[] = [];
   readonly ids: IdMaker;
+  /** Okta behaviours that vary by org or by moment; tests switch them on (see OrgBehaviour). */
+  readonly behaviour: OrgBehaviour = {
+    asyncActivationRequests: 0, identityEngine: false,
+    userSchema: { loginPattern: null, customProperties: {}, customRequired: [] },
+    principalRateLimits: [],
+  };
+  /**
+   * Plain client secret values by secret id, in memory only (never in the state file): Okta shows an
+   * app's secret again in the answer to an update (PUT), so the simulator must know it while it runs.
+   * After a restart it is gone and an update answers without it.
+   */
+  readonly secretValues = new Map<string, string>();
 
   constructor(
     readonly clock: Clock,
@@ -63,6 +96,7 @@ export class Org {
     this.groups.clear();
     this.apps.clear();
     this.outbox = [];
+    this.secretValues.clear();
     this.addEveryone();
   }
 }

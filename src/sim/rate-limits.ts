@@ -3,7 +3,9 @@ import { BUCKETS, type BucketName } from './options.js';
 /**
  * Okta-style per-bucket windows (okta-facts.md, "Rate limits"): a window opens at a bucket's first
  * request and lasts `windowMs` (not aligned to the clock minute). Every token and app of the org
- * share the bucket, and by default one token may use only `tokenShare` of it. `tenantLoad`
+ * share the bucket, and by default one token may use only `tokenShare` of it; each token counts
+ * against its own share (`tokenShares` for tokens whose org admin moved the slider:
+ * https://developer.okta.com/docs/reference/rl2-token-oauth/). `tenantLoad`
  * stands for the org's other applications: they consume that fraction of the bucket evenly over
  * each window, so Remaining falls faster than our own calls explain.
  *
@@ -46,7 +48,14 @@ export class RateLimiter {
     private readonly limits: Record<BucketName, number>,
     private readonly tokenShare: number,
     private readonly tenantLoad: Record<BucketName, number>,
+    /** Tokens whose share differs from `tokenShare` (each token or service app has its own slider). */
+    private readonly tokenShares: ReadonlyMap<string, number> = new Map(),
   ) {}
+
+  /** The fraction of each bucket `token` may use. */
+  shareOf(token: string): number {
+    return this.tokenShares.get(token) ?? this.tokenShare;
+  }
 
   setLimit(bucket: BucketName, limit: number): void {
     this.limits[bucket] = limit;
@@ -86,7 +95,7 @@ export class RateLimiter {
       return { allowed: true, limit: UNLIMITED, remaining: UNLIMITED, reset };
     }
     const others = this.others(bucket, w, now);
-    const cap = Math.max(1, Math.floor(limit * this.tokenShare));
+    const cap = Math.max(1, Math.floor(limit * this.shareOf(token)));
     const mine = w.perToken.get(token) ?? 0;
     const orgLeft = limit - w.used - others;
     if (orgLeft <= 0) return { allowed: false, limit, remaining: 0, reset };

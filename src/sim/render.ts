@@ -10,13 +10,15 @@ import { iso } from './org.js';
 export const DEFAULT_USER_TYPE_ID = 'oty1simdefaultusrtyp';
 
 export function userJson(u: UserRec, base: string): Record<string, unknown> {
-  const credentials: Record<string, unknown> = {
-    provider: u.credential === 'provider' ? { type: u.providerType, name: u.providerType } : { type: 'OKTA', name: 'OKTA' },
-  };
+  // A user whose password was imported as a hash has provider IMPORT until first sign-in
+  // (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/, AuthenticationProviderType).
+  const provider = u.credential === 'provider' ? u.providerType : u.credential === 'hash' ? 'IMPORT' : 'OKTA';
+  const credentials: Record<string, unknown> = { provider: { type: provider, name: provider } };
   if (u.credential === 'password' || u.credential === 'hash' || u.credential === 'hook') credentials.password = {};
   return {
     id: u.id,
     status: u.status,
+    transitioningToStatus: u.transitionTo,
     created: iso(u.created),
     activated: iso(u.activated),
     statusChanged: iso(u.statusChanged),
@@ -55,7 +57,7 @@ export function groupJson(g: GroupRec, base: string): Record<string, unknown> {
   };
 }
 
-/** `clientSecret` is set only in the answer to a create (Okta shows the secret once). */
+/** `clientSecret` is set only in the answer to a create or an update (never on GET or in a list). */
 export function appJson(a: AppRec, base: string, clientSecret: string | null = null): Record<string, unknown> {
   const oauthClient: Record<string, unknown> = {
     autoKeyRotation: true,

@@ -3,10 +3,11 @@ import { E } from './errors.js';
 import type { BucketName } from './options.js';
 import { appRoutes } from './routes/apps.js';
 import { groupRoutes } from './routes/groups.js';
+import { metaRoutes } from './routes/meta.js';
 import { secretRoutes } from './routes/secrets.js';
 import { userRoutes } from './routes/users.js';
 
-const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes];
+const ROUTES: Route[] = [...userRoutes, ...groupRoutes, ...secretRoutes, ...appRoutes, ...metaRoutes];
 
 export interface Match {
   bucket: BucketName;

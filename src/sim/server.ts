@@ -10,6 +10,7 @@ import type { RateLimiter, RateVerdict } from './rate-limits.js';
 import { matchRoute, routeError } from './router.js';
 import { inspectionRoute } from './routes/inspect.js';
 import type { SimStats } from './stats.js';
+import type { SimOAuth } from './oauth.js';
 import { IdMaker, Rng } from './random.js';
 
 /**
@@ -22,6 +23,8 @@ export interface ServerControls {
   token: string | null;
   /** The token the simulator started with; it always opens /__sim/ (even once revoked). */
   readonly inspectToken: string;
+  /** More tokens of the org (each with its own share of the buckets); revoking `token` leaves them. */
+  readonly extraTokens: ReadonlySet<string>;
   concurrency: number;
   deniedBuckets: Set<BucketName>;
   windowMs: number;
@@ -34,6 +37,7 @@ export interface ServerDeps {
   faults: Faults;
   stats: SimStats;
   controls: ServerControls;
+  oauth: SimOAuth;
   onReset: () => void;
 }
 
@@ -44,6 +48,11 @@ function bearer(req: http.IncomingMessage): string | null {
   if (!h) return null;
   const m = /^(SSWS|Bearer)\s+(.+)$/i.exec(h.trim());
   return m ? (m[2] as string) : null;
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -60,7 +69,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 export function createSimServer(deps: ServerDeps): http.Server {
-  const { org, clock, limiter, faults, stats, controls } = deps;
+  const { org, clock, limiter, faults, stats, controls, oauth } = deps;
   const requestIds = new IdMaker(new Rng(null));
   let dateSecond = -1;
   let dateText = '';
@@ -128,6 +137,15 @@ export function createSimServer(deps: ServerDeps): http.Server {
       return;
     }
 
+    if (path === '/oauth2/v1/token') {
+      const reply = method === 'POST'
+        ? await oauth.token(new URLSearchParams(raw), header(req, 'dpop'), new URL(req.url ?? '/', baseUrl), clock.now())
+        : errorReply(E.methodNotAllowed(), requestId);
+      stats.record('other', reply.status);
+      send(res, reply, requestId, null);
+      return;
+    }
+
     const match = matchRoute(method, path);
     const bucket = match.bucket;
     const inFlight = stats.enter();
@@ -140,12 +158,19 @@ export function createSimServer(deps: ServerDeps): http.Server {
         send(res, errorReply(E.rateLimited(), requestId), requestId, hint);
         return;
       }
-      const token = bearer(req);
-      if (token === null || controls.token === null || token !== controls.token) {
-        stats.unauthorized++;
-        stats.record(bucket, 401);
-        send(res, errorReply(E.invalidToken(), requestId), requestId, limiter.peek(bucket, clock.now()));
-        return;
+      let token = bearer(req);
+      if (token === null || !(token === controls.token || controls.extraTokens.has(token))) {
+        const auth = header(req, 'authorization');
+        const viaOAuth = oauth.apps.size > 0 && auth !== undefined && /^(Bearer|DPoP)\s/i.test(auth)
+          ? await oauth.authenticate(auth, header(req, 'dpop'), method, new URL(req.url ?? '/', baseUrl), clock.now())
+          : null;
+        if (viaOAuth === null || 'reply' in viaOAuth) {
+          stats.unauthorized++;
+          stats.record(bucket, 401);
+          send(res, viaOAuth?.reply ?? errorReply(E.invalidToken(), requestId), requestId, limiter.peek(bucket, clock.now()));
+          return;
+        }
+        token = viaOAuth.key;
       }
       const rate = limiter.take(bucket, token, clock.now());
       if (!rate.allowed) {

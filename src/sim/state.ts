@@ -12,7 +12,7 @@ import { UserRec, type CredentialKind, type UserStatus } from './store/users.js'
  * temporary file and renamed so a crash never leaves half a file. Client secrets are not in here:
  * apps keep only secret hashes.
  */
-type UserRow = [string, number, UserStatus, string, string, string | null, string | null, Record<string, unknown> | null, CredentialKind, string, number, number, number | null, number | null, number | null];
+type UserRow = [string, number, UserStatus, string, string, string | null, string | null, Record<string, unknown> | null, CredentialKind, string, number, number, number | null, number | null, number | null, (Record<string, unknown> | null)?];
 
 interface GroupRow {
   id: string;
@@ -36,7 +36,7 @@ interface OrgMeta {
 }
 
 function userRow(u: UserRec): UserRow {
-  return [u.id, u.seq, u.status, u.login, u.email, u.firstName, u.lastName, u.extra, u.credential, u.providerType, u.created, u.lastUpdated, u.activated, u.statusChanged, u.passwordChanged];
+  return [u.id, u.seq, u.status, u.login, u.email, u.firstName, u.lastName, u.extra, u.credential, u.providerType, u.created, u.lastUpdated, u.activated, u.statusChanged, u.passwordChanged, u.importedHash];
 }
 
 function fromRow(r: UserRow): UserRec {

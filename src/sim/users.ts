@@ -66,7 +66,7 @@ function checkLoginFree(org: Org, login: string, self: UserRec | null): void {
 
 function activationFor(org: Org, u: UserRec, base: string, sendEmail: boolean, template: 'activation' | 'reactivation'): ActivationAnswer | Record<string, never> {
   const activationToken = secretString(15);
-  const activationUrl = `${base}/welcome/${activationToken}`;
+  const activationUrl = org.behaviour.identityEngine ? `${base}/tokens/${activationToken}/verify` : `${base}/welcome/${activationToken}`;
   if (!sendEmail) return { activationToken, activationUrl };
   org.outbox.push({ to: u.email, userId: u.id, login: u.login, template, activationUrl, sentAt: new Date(org.now()).toISOString() });
   return {};
@@ -79,10 +79,21 @@ function setStatus(u: UserRec, status: UserStatus, now: number): void {
   if (status === 'ACTIVE') u.activated = now;
 }
 
+/** What the org's own schema adds: custom required attributes and a login pattern (Schemas API). */
+function orgSchemaProblems(org: Org, p: ProfileInput): string[] {
+  const out: string[] = [];
+  const s = org.behaviour.userSchema;
+  for (const r of s.customRequired) if (p[r] === undefined || p[r] === null || p[r] === '') out.push(`${r}: The field cannot be left blank`);
+  if (s.loginPattern && typeof p.login === 'string' && !new RegExp(`^(?:${s.loginPattern})$`, 'u').test(p.login)) {
+    out.push('login: Does not match required pattern');
+  }
+  return out;
+}
+
 export function createUser(org: Org, body: CreateUserBody, opts: { activate: boolean; provider: boolean; base: string }): UserRec {
   const profile = body.profile;
   if (typeof profile !== 'object' || profile === null) throw validationError(['profile: The field cannot be left blank']);
-  const problems = profileProblems(profile);
+  const problems = [...profileProblems(profile), ...orgSchemaProblems(org, profile)];
   const login = typeof profile.login === 'string' ? profile.login : '';
   const cred = credentialOf(body, opts.provider, login);
   problems.push(...cred.problems);
@@ -115,6 +126,7 @@ export function createUser(org: Org, body: CreateUserBody, opts: { activate: boo
     credential: cred.kind,
     providerType: cred.providerType,
     created: now,
+    importedHash: cred.kind === 'hash' ? (body.credentials?.password?.hash as Record<string, unknown>) : null,
   });
   for (const gid of groupIds) {
     const g = org.groups.get(gid);
@@ -126,6 +138,7 @@ export function createUser(org: Org, body: CreateUserBody, opts: { activate: boo
 
 /** POST /api/v1/users/{id} merges the profile; PUT replaces it (`replace`). */
 export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: boolean): UserRec {
+  if (u.transitionTo !== null) throw E.transitioning();
   const current: ProfileInput = replace
     ? {}
     : { login: u.login, email: u.email, firstName: u.firstName, lastName: u.lastName, ...(u.extra ?? {}) };
@@ -150,6 +163,7 @@ export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: 
   u.extra = splitProfile(next).extra;
   if (pw?.hash !== undefined || pw?.value !== undefined) {
     u.credential = pw.hash !== undefined ? 'hash' : 'password';
+    u.importedHash = pw.hash !== undefined ? (pw.hash as Record<string, unknown>) : null;
     u.passwordChanged = now;
   }
   u.lastUpdated = now;
@@ -157,11 +171,27 @@ export function updateUser(org: Org, u: UserRec, body: CreateUserBody, replace: 
 }
 
 export function activateUser(org: Org, u: UserRec, sendEmail: boolean, base: string): ActivationAnswer | Record<string, never> {
-  if (u.status === 'ACTIVE' || u.status === 'PROVISIONED') throw E.alreadyActive();
+  if (u.status === 'ACTIVE' || u.status === 'PROVISIONED' || u.transitionTo !== null) throw E.alreadyActive();
   if (u.status !== 'STAGED' && u.status !== 'DEPROVISIONED') throw E.wrongStatus();
-  const hasCredential = u.credential !== 'none';
-  setStatus(u, hasCredential ? 'ACTIVE' : 'PROVISIONED', org.now());
+  const target: UserStatus = u.credential !== 'none' ? 'ACTIVE' : 'PROVISIONED';
+  if (org.behaviour.asyncActivationRequests > 0) {
+    u.transitionTo = target;
+    u.transitionLeft = org.behaviour.asyncActivationRequests;
+  } else {
+    setStatus(u, target, org.now());
+  }
   return activationFor(org, u, base, sendEmail, 'activation');
+}
+
+/** One more request on a transitioning user: the activation completes when its count runs out. */
+function advanceTransition(org: Org, u: UserRec): void {
+  if (u.transitionTo === null) return;
+  if (u.transitionLeft > 0) {
+    u.transitionLeft--;
+    return;
+  }
+  setStatus(u, u.transitionTo, org.now());
+  u.transitionTo = null;
 }
 
 /**
@@ -192,10 +222,17 @@ export function deleteUser(org: Org, u: UserRec): 'deactivated' | 'deleted' {
   return 'deleted';
 }
 
-/** GET /api/v1/users/{idOrLogin}: by id, else by login (folded like Okta's uniqueness check). */
+/**
+ * GET /api/v1/users/{idOrLogin}: by id, else by login (folded like Okta's uniqueness check). A login
+ * containing `/` is never found this way, even URL-encoded: "Logins with a / character can only be
+ * fetched by id due to URL issues with escaping the / character" (Users API, getUser:
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/getUser).
+ */
 export function findUser(org: Org, idOrLogin: string): UserRec {
-  const u = org.users.get(idOrLogin) ?? org.users.getByLogin(idOrLogin);
+  const byLogin = idOrLogin.includes('/') ? undefined : org.users.getByLogin(idOrLogin);
+  const u = org.users.get(idOrLogin) ?? byLogin;
   if (!u) throw E.notFound(`${idOrLogin} (User)`);
+  advanceTransition(org, u);
   return u;
 }
 

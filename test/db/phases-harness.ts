@@ -119,7 +119,8 @@ export async function startPhaseInstallation(sources: SourceLocation, env: NodeJ
   writeFileSync(configFile, configText(proxy.url, sources, extraConfig));
   const journalFile = path.join(dir, 'samples.efs-okta.sqlite');
   // Only what the CLI needs: no OKTA_ORG_URL or EFS_DB_PASSWORD of the developer's shell leaks in.
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, OKTA_API_TOKEN: sim.token, ...env };
+  // The shared rate budget's ledger stays in the test's directory, not the user's home.
+  const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, OKTA_API_TOKEN: sim.token, EFS_OKTA_STATE_DIR: path.join(dir, 'state'), ...env };
   return {
     dir,
     configFile,

@@ -53,7 +53,8 @@ export async function testInstallation(options: { sim?: SimOptions; configText?:
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-inst-'));
   const configFile = path.join(dir, 'efs-okta.yaml');
   writeFileSync(configFile, options.configText ? options.configText(sim.url) : samplesConfig(sim.url, options.extraConfig));
-  const env = { OKTA_API_TOKEN: sim.token } as NodeJS.ProcessEnv;
+  // In-process runs here share no budget (their clocks may be fake); the budget suites test sharing.
+  const env = { OKTA_API_TOKEN: sim.token, EFS_OKTA_BUDGET_STORE: 'none' } as NodeJS.ProcessEnv;
   const inst: TestInstallation = {
     dir, configFile, sim, env,
     open: async (o = {}) => {

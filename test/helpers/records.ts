@@ -16,6 +16,7 @@ export function userRecord(kind: UserKind, key: string, email: string, extra: Pa
     firstName: 'Ada',
     lastName: 'Lovelace',
     locale: null,
+    preferredLanguage: null,
     status: 'active',
     lastLogin: null,
     passwordHash: null,

@@ -59,7 +59,8 @@ export class FakeOkta {
     return this.log.filter((e) => status === undefined || e.status === status).length;
   }
 
-  send(method: string, url: string): () => Promise<FakeAnswer> {
+  /** `token`: whose per-token share the request counts against (several runs may share one). */
+  send(method: string, url: string, token = 'our-token'): () => Promise<FakeAnswer> {
     return async () => {
       this.inFlight++;
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
@@ -72,7 +73,7 @@ export class FakeOkta {
           answer = scripted;
         } else {
           const bucket = classifyRequest(method, url) as BucketName;
-          const v = this.limiter.take(bucket, 'our-token', now);
+          const v = this.limiter.take(bucket, token, now);
           const headers = new MapHeaders({
             date: new Date(now).toUTCString(),
             'x-rate-limit-limit': String(v.limit),

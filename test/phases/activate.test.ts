@@ -250,6 +250,52 @@ journal: ./hashed.sqlite
     }
   });
 
+  it('an imported password is its own field: no email after a failed activation (failRate 1, maxAttempts 1) nor after a resync', async () => {
+    const crypt = `$2y$10$${'a'.repeat(22)}${'B'.repeat(31)}`;
+    inst = await testInstallation({
+      configText: (url) => `installation: hashed
+okta: { orgUrl: ${JSON.stringify(url)}, share: 1, tokenShare: 1, concurrency: 2, maxAttempts: 1 }
+sources:
+  admins:
+    file: admins.csv
+    columns: { key: id, email: email, firstName: first, lastName: last }
+    passwordHash: { algorithm: BCRYPT, valueColumn: pw }
+journal: ./hashed.sqlite
+`,
+    });
+    const csv = (ann: string): string => `id;email;first;last;pw\n1;ann@example.com;${ann};Lee;${crypt}\n2;cyd@example.com;Cyd;Fox;${crypt}\n`;
+    writeFileSync(path.join(inst.dir, 'admins.csv'), csv('Ann'));
+    await inst.create();
+    // Run 1: every request fails once and is not retried: both activations fail.
+    inst.sim.setFaults({ failRate: 1 });
+    let rt = await inst.open();
+    try {
+      const first = await activate(rt, new FakeClock(), { only: new Set(['1']) });
+      expect(first.summary).toMatchObject({ activated: 0, failed: 1 });
+      expect(rt.journal.get('admin', '1')).toMatchObject({ state: 'staged', reason: 'activation.failed', passwordImported: true });
+    } finally {
+      rt.close();
+    }
+    // A changed name whose update fails leaves user 2 `failed`; the next create run resyncs it by id.
+    writeFileSync(path.join(inst.dir, 'admins.csv'), csv('Anne').replace('Cyd;Fox', 'Cyd;Foxx'));
+    await inst.create();
+    expect(inst.sim.org.users.getByLogin('cyd@example.com')?.lastName).toBe('Fox');
+    inst.sim.setFaults({ failRate: 0 });
+    await inst.create();
+    expect(inst.sim.org.users.getByLogin('cyd@example.com')?.lastName).toBe('Foxx');
+    rt = await inst.open();
+    try {
+      expect(rt.journal.get('admin', '2')).toMatchObject({ state: 'staged', passwordImported: true });
+      // Run 2: both activate, neither gets an email: they sign in with their imported password.
+      const second = await activate(rt, new FakeClock(), {});
+      expect(second.summary).toMatchObject({ activated: 2, emailed: 0, failed: 0 });
+      expect(inst.sim.outbox()).toEqual([]);
+      expect(rt.journal.get('admin', '1')).toMatchObject({ state: 'active', passwordImported: true });
+    } finally {
+      rt.close();
+    }
+  });
+
   it('--no-email hands links to onLink (none emailed); never activates linked or conflict users', async () => {
     inst = await testInstallation({ extraConfig: 'onExisting: link\n' });
     const pre = await inst.open();

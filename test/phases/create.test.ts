@@ -57,6 +57,13 @@ describe('phases/create (phase 1) against the simulator', () => {
       // The root admin without an email is invalid with a reason, not lost.
       expect(rt.journal.get('admin', '13')).toMatchObject({ state: 'invalid', reason: 'email.missing' });
       expect(rt.journal.get('admin', '3')).toMatchObject({ state: 'skipped', reason: 'federated' });
+      // The samples' bare languages (de, en, fr) reach Okta as locale ll_CC plus preferredLanguage:
+      // Okta refuses a bare `de` in locale, which would have left these users `invalid`.
+      expect(rows.filter((r) => r.reason === 'okta.rejected')).toEqual([]);
+      const withLanguage = [...inst.sim.org.users.iterateFrom(0)].filter((u) => u.extra?.preferredLanguage !== undefined);
+      expect(withLanguage.length).toBeGreaterThan(50);
+      for (const u of withLanguage) expect(u.extra?.locale).toMatch(/^[a-z]{2}_[A-Z]{2}$/);
+      expect(rt.journal.get('admin', '1')).toMatchObject({ locale: 'fr_FR', preferredLanguage: 'fr' });
     } finally {
       rt.close();
     }

@@ -10,8 +10,9 @@ describe('portals sync and the rate governor', () => {
       const stats = h.sim.stats() as { rateLimited: number; concurrencyLimited: number; requests: Record<string, Record<string, number>> };
       expect(stats.rateLimited).toBe(0);
       expect(stats.concurrencyLimited).toBe(0);
-      // One look-up by label and one create per portal on the apps bucket; the rest on the app bucket.
-      expect(stats.requests.apps).toEqual({ '200': 6 });
+      // Buckets by exact path: per portal a look-up by label, a create, a read of its secrets, a read
+      // of its group assignments and two assignments all spend the apps bucket (only /apps/{id} is `app`).
+      expect(stats.requests.apps).toEqual({ '200': 18 });
       expect(h.sim.org.apps.size).toBe(3);
     } finally {
       await h.close();

@@ -150,7 +150,7 @@ describe('portals sync against the simulator', () => {
     expect(Object.keys(readCredentials(h.credentialsFile))).toEqual(['1', '2', '3']);
   });
 
-  it('after a crash between Okta\'s answer and the journal write, finds the one app by label and issues a new secret', async () => {
+  it('after a crash between Okta\'s answer and the journal write, finds the one app by label and recovers its secret without rotating', async () => {
     // The "crashed" run: Okta created the app and answered, the journal never heard of it.
     const config = loadConfig(h.configFile, { orgUrl: h.proxy.url });
     const okta = openOktaGateway({
@@ -161,13 +161,17 @@ describe('portals sync against the simulator', () => {
     const lost = await okta.createOidcApp(portalAppInput(record, config.portals, 'acme'));
     expect(lost.clientSecret).toBeTruthy();
 
+    const mark = h.proxy.requests.length;
     const run = await h.sync();
     expect(run.code).toBe(0);
     const app = appByLabel(LABELS[1] as string);
     expect(app.id).toBe(lost.id);
     expect(apps()).toHaveLength(3);
+    // Okta shows the secret again in the answer to an update (PUT): the lost one is handed over,
+    // nothing is rotated (no request to the app's credentials/secrets).
     const secret = expectFileHoldsTheOnlySecret('2', app);
-    expect(secret).not.toBe(lost.clientSecret);
+    expect(secret).toBe(lost.clientSecret);
+    expect(h.proxy.writesSince(mark).filter((r) => r.path.startsWith(`/api/v1/apps/${app.id}/credentials/secrets`))).toEqual([]);
     const journal = openJournal(h.journalFile, { readonly: true });
     try {
       expect(portalJournal(journal).get('2')).toMatchObject({ state: 'registered', appId: lost.id });

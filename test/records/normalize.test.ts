@@ -80,7 +80,7 @@ describe('records/normalize', () => {
     const built = buildUserRules(
       'panelist',
       { columns: { key: 'pcode' }, include: { p_status: ['active'] }, federatedWhen: { auth: ['sso'] }, passwordHash: { algorithm: 'MD5', valueColumn: 'pw' } },
-      { federation: { domains: [' @Acme-Corp.example ', '*.other.example'] }, missingName: { placeholder: '-' } },
+      { federation: { domains: [' @Acme-Corp.example ', '*.other.example'] }, missingName: { placeholder: '-' }, locales: { EN: 'en_GB' } },
     );
     expect(built).toEqual({
       kind: 'panelist',
@@ -90,6 +90,8 @@ describe('records/normalize', () => {
       passwordHash: { algorithm: 'MD5', valueColumn: 'pw' },
       federatedDomains: ['acme-corp.example', 'other.example'],
       missingName: { policy: 'placeholder', value: '-' },
+      // The config's table overrides the defaults (keys lower-cased); other defaults stay.
+      locales: expect.objectContaining({ en: 'en_GB', de: 'de_DE' }),
     });
   });
 });

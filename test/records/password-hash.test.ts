@@ -55,6 +55,17 @@ describe('records/password-hash', () => {
     expect(reasonOf(m, key, null)).toBe('passwordHash.invalid');
   });
 
+  it('saltEncoding: text → base64 of its UTF-8 bytes, hex → base64, base64 kept; a salt not in that encoding is refused', () => {
+    const digest = createHash('sha256').update('pw').digest('base64');
+    const m: HashMapping = { algorithm: 'SHA-256', valueColumn: 'pw', saltColumn: 's', saltOrder: 'PREFIX' };
+    const saltOf = (r: ReturnType<typeof readPasswordHash>): string | undefined => ('hash' in r ? r.hash?.salt : undefined);
+    expect(saltOf(readPasswordHash({ ...m, saltEncoding: 'text' }, digest, 'abcd'))).toBe(Buffer.from('abcd').toString('base64'));
+    expect(saltOf(readPasswordHash({ ...m, saltEncoding: 'hex' }, digest, '00ff'))).toBe(Buffer.from([0, 255]).toString('base64'));
+    expect(saltOf(readPasswordHash({ ...m, saltEncoding: 'base64' }, digest, 'c2FsdA=='))).toBe('c2FsdA==');
+    expect(reasonOf({ ...m, saltEncoding: 'base64' }, digest, 'salt!')).toBe('passwordHash.invalid');
+    expect(reasonOf({ ...m, saltEncoding: 'hex' }, digest, 'xyz')).toBe('passwordHash.invalid');
+  });
+
   it('the message names the column and the algorithm, never the hash', () => {
     const r = readPasswordHash({ algorithm: 'MD5', valueColumn: 'u_passwd' }, 'c2VjcmV0c2VjcmV0', null);
     expect('failure' in r && r.failure.message).toMatch(/MD5 password hash in "u_passwd"/);

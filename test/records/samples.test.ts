@@ -44,7 +44,8 @@ describe('records: the example EFS exports in test/fixtures/samples', () => {
 
   it('admins: ASCII admins are pending with their locale, a Unicode local part is email.non_ascii', () => {
     for (const key of ['1', '2', '4', '5', '7', '10']) expect(outcome(admins.get(key)!)).toBe('pending');
-    expect(admins.get('1')!.locale).toBe('fr');
+    expect(admins.get('1')!.locale).toBe('fr_FR');
+    expect(admins.get('1')!.preferredLanguage).toBe('fr');
     expect(outcome(admins.get('8')!)).toBe('invalid:email.non_ascii');
     expect(outcome(admins.get('11')!)).toBe('invalid:email.non_ascii');
     expect(admins.size).toBe(13);

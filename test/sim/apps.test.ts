@@ -42,7 +42,7 @@ async function labels(q: { q?: string; filter?: string; limit?: number }): Promi
 }
 
 describe('sim apps: OIDC applications', () => {
-  test('create returns client_id and client_secret once; get, list and update never show the secret', async () => {
+  test('create and update (PUT) return client_secret; get and list never show it; the state never holds it', async () => {
     const app = await createApp('portal-one');
     expect(app.id).toMatch(/^0oa/);
     expect(app.status).toBe('ACTIVE');
@@ -60,7 +60,9 @@ describe('sim apps: OIDC applications', () => {
       appId: app.id as string, application: oidc('portal-one-renamed'),
     })) as OpenIdConnectApplication;
     expect(updated.label).toBe('portal-one-renamed');
-    expect(updated.credentials?.oauthClient?.client_secret).toBeUndefined();
+    // "The client_secret is only shown when an OAuth 2.0 client app is created or updated"
+    // (Okta Management OpenAPI, ApplicationCredentialsOAuthClient).
+    expect(updated.credentials?.oauthClient?.client_secret).toBe(app.credentials?.oauthClient?.client_secret);
     expect(JSON.stringify(sim.org.apps.get(app.id as string))).not.toContain(app.credentials?.oauthClient?.client_secret as string);
   });
 

@@ -123,6 +123,31 @@ describe('sim rate limits', () => {
     expect(stats.peakConcurrency).toBeGreaterThanOrEqual(2);
   });
 
+  test('buckets are matched by exact path: /apps/{id} is the app bucket (500), its sub-paths share apps (100); /groups/{id}/users shares groups', async () => {
+    sim = await startTestSim();
+    const okta = sdkClient(sim);
+    const limits: string[] = [];
+    okta.requestExecutor.on('response', (r: { headers: { get(n: string): string | null } }) => {
+      limits.push(r.headers.get('x-rate-limit-limit') ?? '');
+    });
+    const app = await okta.applicationApi.createApplication({
+      application: {
+        name: 'oidc_client', label: 'Bucket test', signOnMode: 'OPENID_CONNECT',
+        credentials: { oauthClient: { token_endpoint_auth_method: 'client_secret_basic' } },
+        settings: { oauthClient: { redirect_uris: ['https://a.example/cb'], response_types: ['code'], grant_types: ['authorization_code'], application_type: 'web' } },
+      } as never,
+    });
+    const group = await okta.groupApi.createGroup({ group: { profile: { name: 'bucket-test' } } });
+    const user = await okta.userApi.createUser(newUser(1));
+    limits.length = 0;
+    await okta.applicationApi.getApplication({ appId: app.id as string });
+    await okta.applicationApi.assignGroupToApplication({ appId: app.id as string, groupId: group.id as string, applicationGroupAssignment: {} });
+    await okta.applicationApi.deactivateApplication({ appId: app.id as string });
+    await okta.groupApi.getGroup({ groupId: group.id as string });
+    await okta.groupApi.assignUserToGroup({ groupId: group.id as string, userId: user.id as string });
+    expect(limits).toEqual(['500', '100', '100', '1000', '500']);
+  });
+
   test('noLimits turns every bucket and the concurrency limit off', async () => {
     sim = await startTestSim({ noLimits: true, concurrency: 1 });
     expect(sim.options.concurrency).toBe(0);

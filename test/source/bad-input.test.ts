@@ -29,7 +29,7 @@ async function read(c: BadInputCase): Promise<(UserRecord | PortalRecord)[]> {
     return readPortals(openRowSource('portals', source, {}), source.columns);
   }
   const source = { ...DEFAULT_SOURCE, ...c.source, file } as UserSourceConfig;
-  const rules = buildUserRules('panelist', source, { federation: { domains: FEDERATED_DOMAINS }, missingName: c.missingName ?? 'invalid' });
+  const rules = buildUserRules('panelist', source, { federation: { domains: FEDERATED_DOMAINS }, missingName: c.missingName ?? 'invalid', locales: c.locales });
   return readUsers(openRowSource('panelists', source, {}), rules);
 }
 

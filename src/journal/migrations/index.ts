@@ -12,5 +12,6 @@ import { m001 } from './001-initial.js';
 import { m002 } from './002-portals.js';
 import { m003 } from './003-state-index.js';
 import { m004 } from './004-ownership.js';
+import { m005 } from './005-okta-fields.js';
 
-export const migrations: Migration[] = [m001, m002, m003, m004];
+export const migrations: Migration[] = [m001, m002, m003, m004, m005];

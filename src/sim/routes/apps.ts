@@ -18,7 +18,24 @@ export function hashSecret(secret: string): string {
 }
 
 export function newSecretRec(org: Org, secret: string, now: number): SecretRec {
-  return { id: org.newId('ocs'), status: 'ACTIVE', hash: hashSecret(secret), lastFour: secret.slice(-4), created: now, lastUpdated: now };
+  const rec: SecretRec = { id: org.newId('ocs'), status: 'ACTIVE', hash: hashSecret(secret), lastFour: secret.slice(-4), created: now, lastUpdated: now };
+  org.secretValues.set(rec.id, secret);
+  return rec;
+}
+
+/**
+ * The secret an update answers with: "The client_secret is only shown when an OAuth 2.0 client app
+ * is created or updated (and only if the token_endpoint_auth_method requires a client secret)"
+ * (Okta Management OpenAPI, ApplicationCredentialsOAuthClient.client_secret). The newest active one.
+ */
+function currentSecret(org: Org, a: AppRec): string | null {
+  if (!usesSecret(a.tokenEndpointAuthMethod)) return null;
+  const active = a.secrets.filter((x) => x.status === 'ACTIVE').sort((x, y) => y.created - x.created);
+  for (const s of active) {
+    const v = org.secretValues.get(s.id);
+    if (v !== undefined) return v;
+  }
+  return null;
 }
 
 export function usesSecret(method: string): boolean {
@@ -84,7 +101,7 @@ function replaceApp(ctx: Ctx): Reply {
   a.pkceRequired = app.pkceRequired;
   a.oauthClient = app.oauthClient;
   a.lastUpdated = ctx.now;
-  return json(200, appJson(a, ctx.baseUrl));
+  return json(200, appJson(a, ctx.baseUrl, currentSecret(ctx.org, a)));
 }
 
 function listApps(ctx: Ctx): Reply {
@@ -136,7 +153,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'app',
+    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const status = ctx.params[1] === 'activate' ? 'ACTIVE' : 'INACTIVE';
@@ -148,7 +165,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const after = decodeCursor(ctx.query.get('after'));
@@ -160,7 +177,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = decodeURIComponent(ctx.params[1] ?? '');
@@ -170,7 +187,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'PUT', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'PUT', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = findGroupId(ctx);
@@ -183,7 +200,7 @@ export const appRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'app',
+    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/groups\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const gid = decodeURIComponent(ctx.params[1] ?? '');

@@ -130,9 +130,9 @@ export const groupRoutes: Route[] = [
       return noContent;
     },
   },
-  { method: 'GET', pattern: /^\/api\/v1\/groups\/([^/]+)\/users$/, bucket: 'group', handler: listMembers },
+  { method: 'GET', pattern: /^\/api\/v1\/groups\/([^/]+)\/users$/, bucket: 'groups', handler: listMembers },
   {
-    method: 'PUT', pattern: /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/, bucket: 'group',
+    method: 'PUT', pattern: /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/, bucket: 'groups',
     handler: (ctx) => {
       const g = editable(findGroup(ctx));
       const u = findUser(ctx.org, decodeURIComponent(ctx.params[1] ?? ''));
@@ -141,7 +141,7 @@ export const groupRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', pattern: /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/, bucket: 'group',
+    method: 'DELETE', pattern: /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/, bucket: 'groups',
     handler: (ctx) => {
       const g = editable(findGroup(ctx));
       const u = findUser(ctx.org, decodeURIComponent(ctx.params[1] ?? ''));
@@ -150,7 +150,7 @@ export const groupRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/groups\/([^/]+)\/apps$/, bucket: 'group',
+    method: 'GET', pattern: /^\/api\/v1\/groups\/([^/]+)\/apps$/, bucket: 'groups',
     handler: (ctx) => {
       const g = findGroup(ctx);
       return json(200, [...ctx.org.apps.all()].filter((a) => a.groups.has(g.id)).map((a) => appJson(a, ctx.baseUrl)));

@@ -2,6 +2,7 @@ import type { Reply } from '../context.js';
 import { E } from '../errors.js';
 import { isBucketName, type BucketName } from '../options.js';
 import type { ServerDeps } from '../server.js';
+import { verifyImportedPassword } from '../validation/verify-password.js';
 
 /**
  * `/__sim/` endpoints, with the same token as the API (the original token keeps working here
@@ -11,6 +12,7 @@ import type { ServerDeps } from '../server.js';
  *   POST /__sim/reset   empty org, counters and rate windows
  *   POST /__sim/token   {"revoke": true} | {"token": "NEW"}: revoke or replace the API token
  *   POST /__sim/scopes  {"deny": ["apps", ...]}: the token lacks the scope for those buckets (403 E0000006)
+ *   POST /__sim/verify-password {"login", "password"}: does the password match the user's imported hash?
  */
 export function statsBody(deps: ServerDeps): Record<string, unknown> {
   const { stats, org, limiter, clock } = deps;
@@ -55,6 +57,13 @@ export function inspectionRoute(method: string, path: string, body: unknown, dep
       }
       deps.controls.deniedBuckets = new Set(deny);
       return { status: 200, body: {} };
+    }
+    case 'POST /__sim/verify-password': {
+      if (typeof b.login !== 'string' || typeof b.password !== 'string') throw E.malformed('Send {"login": "...", "password": "..."}');
+      const u = deps.org.users.getByLogin(b.login);
+      if (!u) throw E.notFound(`${b.login} (User)`);
+      const hash = u.importedHash;
+      return { status: 200, body: { imported: hash !== null, algorithm: hash?.algorithm ?? null, verified: hash !== null && verifyImportedPassword(hash, b.password) } };
     }
     default:
       throw E.notFound(path);

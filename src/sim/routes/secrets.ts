@@ -22,14 +22,14 @@ function findSecret(ctx: Ctx, a: AppRec): SecretRec {
 
 export const secretRoutes: Route[] = [
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       return json(200, a.secrets.map((s) => secretJson(a.id, s, ctx.baseUrl)));
     },
   },
   {
-    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, bucket: 'app',
+    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       if (!usesSecret(a.tokenEndpointAuthMethod)) {
@@ -57,14 +57,14 @@ export const secretRoutes: Route[] = [
     },
   },
   {
-    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)$/, bucket: 'app',
+    method: 'GET', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       return json(200, secretJson(a.id, findSecret(ctx, a), ctx.baseUrl));
     },
   },
   {
-    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'app',
+    method: 'POST', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)\/lifecycle\/(activate|deactivate)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const s = findSecret(ctx, a);
@@ -80,12 +80,13 @@ export const secretRoutes: Route[] = [
     },
   },
   {
-    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)$/, bucket: 'app',
+    method: 'DELETE', pattern: /^\/api\/v1\/apps\/([^/]+)\/credentials\/secrets\/([^/]+)$/, bucket: 'apps',
     handler: (ctx) => {
       const a = findApp(ctx);
       const s = findSecret(ctx, a);
       if (s.status === 'ACTIVE') throw validationError(['client_secret: You cannot delete an active client secret; deactivate it first']);
       a.secrets = a.secrets.filter((x) => x !== s);
+      ctx.org.secretValues.delete(s.id);
       return noContent;
     },
   },

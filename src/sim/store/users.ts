@@ -29,10 +29,15 @@ export class UserRec {
     public activated: number | null,
     public statusChanged: number | null,
     public passwordChanged: number | null,
+    /** The imported credentials.password.hash, kept so /__sim/verify-password can check a password against it. */
+    public importedHash: Record<string, unknown> | null = null,
   ) {}
 
   /** Set when deleted; the slot stays in the ordered array until the next compaction. */
   dead = false;
+  /** An asynchronous activation under way: the status it moves to, and after how many more requests. */
+  transitionTo: UserStatus | null = null;
+  transitionLeft = 0;
 }
 
 /** The key under which Okta considers two logins the same (see login-fold.ts). */
@@ -78,6 +83,7 @@ export class UserStore {
       fields.extra, fields.credential, fields.providerType, fields.created, fields.created,
       fields.status === 'ACTIVE' ? fields.created : null, fields.status === 'STAGED' ? null : fields.created,
       fields.credential === 'password' || fields.credential === 'hash' ? fields.created : null,
+      fields.importedHash ?? null,
     );
     this.add(u);
     return u;
@@ -164,4 +170,5 @@ export interface UserInit {
   credential: CredentialKind;
   providerType: string;
   created: number;
+  importedHash?: Record<string, unknown> | null;
 }

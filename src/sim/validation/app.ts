@@ -94,6 +94,12 @@ export function validateOidcApp(body: Record<string, unknown>): { app: ValidApp 
   }
   const method = typeof creds?.token_endpoint_auth_method === 'string' ? creds.token_endpoint_auth_method : 'client_secret_basic';
   if (!AUTH_METHODS.includes(method)) problems.push(`token_endpoint_auth_method: '${method}' is not supported`);
+  // consent_method: REQUIRED | TRUSTED, default TRUSTED (Okta Management OpenAPI,
+  // OpenIdConnectApplicationSettingsClient / OpenIdConnectApplicationConsentMethod).
+  const consent = settings.consent_method;
+  if (consent !== undefined && consent !== null && consent !== 'TRUSTED' && consent !== 'REQUIRED') {
+    problems.push(`consent_method: '${String(consent)}' is not supported; use TRUSTED or REQUIRED`);
+  }
   const clientId = typeof creds?.client_id === 'string' && creds.client_id !== '' ? creds.client_id : null;
   if (problems.length > 0) return { app: null, problems };
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

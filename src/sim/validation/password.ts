@@ -8,7 +8,8 @@
 const BCRYPT_ALPHABET = /^[./A-Za-z0-9]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const DIGEST_BYTES: Record<string, number> = { 'SHA-512': 64, 'SHA-256': 32, 'SHA-1': 20, MD5: 16 };
-const PBKDF2_DIGESTS = ['SHA256_HMAC', 'SHA512_HMAC', 'SHA1_HMAC'];
+// PasswordCredentialHashDigestAlgorithm in the Okta Management OpenAPI: SHA256_HMAC and SHA512_HMAC only.
+const PBKDF2_DIGESTS = ['SHA256_HMAC', 'SHA512_HMAC'];
 
 function isBase64(s: unknown): s is string {
   return typeof s === 'string' && s.length > 0 && s.length % 4 === 0 && BASE64.test(s);

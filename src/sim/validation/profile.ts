@@ -60,6 +60,27 @@ function lengthProblem(field: string, v: string, min: number, max: number): stri
   return null;
 }
 
+/**
+ * `locale`: ISO 639-1 language, `_`, ISO 3166-1 country (`en_US`); `preferredLanguage`: an RFC 7231
+ * language tag (`de`, `de-CH`). Okta Management OpenAPI, UserProfile and BaseContextUserProfile
+ * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/): "A locale value
+ * is a concatenation of the ISO 639-1 two-letter language code, an underscore, and the ISO 3166-1
+ * two-letter country code". Okta refuses any other value with E0000001, so `de` or `de-DE` in
+ * `locale` refuses the whole create or update.
+ */
+const LOCALE = /^[a-z]{2}_[A-Z]{2}$/;
+// RFC 7231 section 3.1.3.1 → RFC 5646 language tag: a 2–3 (or 5–8) letter language and subtags of 1–8 alphanumerics.
+const LANGUAGE_TAG = /^([A-Za-z]{2,3}|[A-Za-z]{5,8})(-[A-Za-z0-9]{1,8})*$/;
+
+function languageProblems(p: ProfileInput, out: string[]): void {
+  if (p.locale !== undefined && p.locale !== null && (typeof p.locale !== 'string' || !LOCALE.test(p.locale))) {
+    out.push('locale: Invalid locale, expected language_COUNTRY as ISO 639-1 and ISO 3166-1 (e.g. en_US)');
+  }
+  if (p.preferredLanguage !== undefined && p.preferredLanguage !== null && (typeof p.preferredLanguage !== 'string' || !LANGUAGE_TAG.test(p.preferredLanguage))) {
+    out.push('preferredLanguage: Invalid language tag, expected an RFC 7231 language tag (e.g. en, de-CH)');
+  }
+}
+
 /** All schema problems of a complete profile, as E0000001 causes; empty when valid. */
 export function profileProblems(p: ProfileInput): string[] {
   const out: string[] = [];
@@ -93,5 +114,6 @@ export function profileProblems(p: ProfileInput): string[] {
       if (np) out.push(np);
     }
   }
+  languageProblems(p, out);
   return out;
 }
