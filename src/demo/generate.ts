@@ -93,6 +93,7 @@ okta:
   share: 0.8
   tokenShare: 0.5     # Okta's default per-token limit: half of each bucket
   concurrency: 8
+  budget: { dir: state }   # the shared rate budget's ledger stays in the demo's folder
 sources:
   admins:
     file: admins.csv
