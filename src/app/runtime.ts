@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   /** Hold the journal lock under this command name (runs that write). */
   lock?: string;
   readonly?: boolean;
+  /** With readonly: a journal file that does not exist yet is an empty one in memory (plan leaves no trace). */
+  emptyJournalIfMissing?: boolean;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
   /** Already-loaded config (tests, demo). */
@@ -62,7 +64,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const okta: OktaGateway | null = connected?.okta ?? null;
   let journal: SqliteJournal;
   try {
-    journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false });
+    journal = openJournal(config.journal, { installation: config.installation, readonly: options.readonly ?? false, emptyIfMissing: options.emptyJournalIfMissing ?? false });
   } catch (err) {
     await connected?.close();
     throw err;

@@ -118,7 +118,7 @@ export async function startMariaDb(options: StartOptions = {}): Promise<PrivateM
   const mariadbd = findMariaDbd();
   const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db']);
   if (!mariadbd || !installDb) {
-    throw new Error('mariadbd is not installed: apt-get install mariadb-server (.ci/run does this in CI)');
+    throw new Error('mariadbd is not installed: apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server (npm test installs it when run as root)');
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-mariadb-'));
   const datadir = path.join(dir, 'data');
@@ -131,7 +131,9 @@ export async function startMariaDb(options: StartOptions = {}): Promise<PrivateM
   ];
   const install = spawnSync(
     installDb,
-    ['--no-defaults', `--datadir=${datadir}`, ...userArgs(), '--auth-root-authentication-method=normal', '--skip-test-db', ...common],
+    // Its own tmpdir: the bootstrap's temporary tables (/tmp/#sql-temptable-<pid>-…) must not meet
+    // those of servers that other test files install at the same moment.
+    ['--no-defaults', `--datadir=${datadir}`, `--tmpdir=${dir}`, ...userArgs(), '--auth-root-authentication-method=normal', '--skip-test-db', ...common],
     { encoding: 'utf8' },
   );
   if (install.status !== 0) {

@@ -7,7 +7,7 @@ import { parseUserSchema, unsentRequired, type OrgUserSchema } from '../records/
 import { effectiveShare } from '../config/load.js';
 import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
 import { planUsers } from '../phases/plan.js';
-import { formatDuration, planTable } from '../report/summary.js';
+import { filterWarningLines, formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { jsonText } from '../core/terminal-text.js';
 
@@ -19,7 +19,8 @@ export function register(program: Command): void {
       .option('--json', 'print the plan as JSON')
       .option('--offline', 'do not ask Okta for the rate (no credentials needed)'),
   ).action(async (o: ConfigOptionValues & { json?: boolean; offline?: boolean }) => {
-    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline });
+    // Read-only: no journal file is created, and nothing (not even a retried probe) is written to one.
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.offline, readonly: true, emptyJournalIfMissing: true });
     try {
       await preflightSources(rt.config, USER_SOURCES);
       const org = o.offline ? null : await readOrgSchema(rt.config, rt);
@@ -35,7 +36,8 @@ export function register(program: Command): void {
 `);
         return;
       }
-      const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}`, '', planTable(plan.counts), ''];
+      const out: string[] = [`installation ${rt.config.installation} · journal ${rt.journal.path}${rt.journal.inMemory ? ' (not created yet: nothing migrated)' : ''}`, '', planTable(plan.counts), ''];
+      if (plan.warnings.length > 0) out.push(...filterWarningLines(plan.warnings), '');
       if (unsent.length > 0) {
         out.push(`error: this Okta org's user schema requires ${unsent.join(', ')}, which efs-okta does not send: every create would be refused (E0000001); make it optional in Okta Admin > Directory > Profile Editor (efs-okta doctor shows the schema)`);
       } else if (org) {

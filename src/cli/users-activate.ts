@@ -54,6 +54,16 @@ export function registerActivate(users: Command): void {
   )).action(async (o: ActivateFlags) => {
     const kinds = parseUserKinds(o.kind);
     if (o.perHour === 0) throw new UsageError('USAGE', '--per-hour must be at least 1');
+    // Phase 2 activates what phase 1 created: before any users create there is nothing to activate,
+    // and opening the journal for writing would create an empty one.
+    const before = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true, emptyJournalIfMissing: true });
+    try {
+      if (before.journal.countByState(kinds).length === 0) {
+        throw new UsageError('NOTHING_CREATED', `the journal ${before.journal.path} has no ${kinds.join(' or ')} records yet: run "efs-okta users create" first (it creates the STAGED users that users activate activates)`);
+      }
+    } finally {
+      before.close();
+    }
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.dryRun, readonly: o.dryRun ?? false, lock: o.dryRun ? undefined : 'users activate' });
     const interrupt = interruptController();
     let detach: (() => void) | null = null;

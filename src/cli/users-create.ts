@@ -8,7 +8,8 @@ import { pageByLastLogin } from '../journal/activation.js';
 import { defaultOrder } from './users-activate.js';
 import { planUsers, snapshotUsers } from '../phases/plan.js';
 import { attachProgress } from '../report/progress.js';
-import { formatDuration, planTable, stateSummary } from '../report/summary.js';
+import { filterWarningLines, formatDuration, planTable, stateSummary } from '../report/summary.js';
+import { FilterWatch } from '../records/filter-watch.js';
 import { configFlags, parseShare, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -31,11 +32,12 @@ export function registerCreate(users: Command): void {
   ).action(async (o: ConfigOptionValues & { kind?: string; limit?: number; dryRun?: boolean; deactivateRemoved?: boolean; yes?: boolean; adoptGroups?: boolean; order?: 'last-login' | 'key'; dashboard?: boolean | string }) => {
     const kinds = parseUserKinds(o.kind);
     if (o.dryRun) {
-      const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false });
+      const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true, emptyJournalIfMissing: true });
       try {
         await preflightSources(rt.config, USER_SOURCES);
         const plan = await planUsers({ journal: rt.journal, okta: null }, userSourceSpecs(rt.config), { share: effectiveShare(rt.config.okta) });
-        process.stdout.write(`dry run: nothing was sent to Okta and the journal is unchanged\n\n${planTable(plan.counts.filter((c) => kinds.includes(c.kind)))}\n`);
+        const warnings = filterWarningLines(plan.warnings).map((w) => `\n${w}\n`).join('');
+        process.stdout.write(`dry run: nothing was sent to Okta and the journal is unchanged\n\n${planTable(plan.counts.filter((c) => kinds.includes(c.kind)))}\n${warnings}`);
       } finally {
         rt.close();
       }
@@ -49,7 +51,9 @@ export function registerCreate(users: Command): void {
       await preflightSources(rt.config, USER_SOURCES);
       dashboard = await startRunDashboard(o.dashboard, rt);
       const runId = rt.journal.startRun('create', rt.clock.now());
-      const snapshot = await snapshotUsers(rt.journal, userSourceSpecs(rt.config), interrupt.signal);
+      const watch = new FilterWatch();
+      const snapshot = await snapshotUsers(rt.journal, userSourceSpecs(rt.config), interrupt.signal, watch);
+      for (const line of filterWarningLines(watch.warnings())) process.stderr.write(`efs-okta: ${line}\n`);
       const counts = snapshot.apply(rt.clock.now());
       snapshot.discard();
       const toDo = counts.filter((c) => kinds.includes(c.kind)).reduce((n, c) => n + c.create + c.retry + c.conflict + c.update, 0);

@@ -21,12 +21,15 @@ sources:
     delimiter: ";"      # or "auto"
     encoding: utf-8     # utf-8 (with or without BOM), windows-1252, iso-8859-1, auto
     columns: { key: admin_id, email: email, firstName: first_name, lastName: last_name, locale: language }
-    federatedWhen: { auth: sso }          # rows signing in through the company IdP: never created
+    # federatedWhen: { COLUMN: [VALUE] }  # rows signing in through the company IdP are never created
   panelists:
     file: panelists.csv
     delimiter: ";"
     columns: { key: pcode, email: u_email, firstName: u_firstname, lastName: u_name, locale: u_language, status: p_status, lastLogin: last_login }
-    include: { p_status: [active] }       # other statuses are skipped with the status as reason
+    # include: { COLUMN: [VALUE, ...] }   # only rows holding one of these values; others are skipped.
+    #   Status values differ per installation (EFS panel status is a configured code, often a number):
+    #   write them as your export holds them. plan warns, naming the values it saw, when a filter
+    #   matches no row or skips more than half of a source.
     # passwordHash: { algorithm: BCRYPT, valueColumn: pw_hash, saltColumn: pw_salt, workFactor: 10 }
     # passwordHash: { algorithm: SHA-256, valueColumn: pw_hash, saltColumn: pw_salt, saltOrder: POSTFIX, saltEncoding: text }
   portals:

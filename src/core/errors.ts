@@ -67,6 +67,9 @@ export class OktaCallError extends EfsOktaError {
   }
 }
 
+/** The org cannot be reached at all (host does not resolve, connection refused): the run stops, exit 3. */
+export class OktaUnreachableError extends OktaCallError {}
+
 /** The run was interrupted (Ctrl-C): in-flight work drained, exit 130. */
 export class InterruptedError extends EfsOktaError {
   override readonly exitCode = 130;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describeError } from '../core/errors.js';
-import { openJournal, type SqliteJournal } from '../journal/sqlite.js';
+import { isAlive, openJournal, type SqliteJournal } from '../journal/sqlite.js';
 import { throughputChart } from '../report/html/charts.js';
 import { funnelChart } from '../report/html/funnel-chart.js';
 import { buildStatus, type StatusModel } from '../report/status-model.js';
@@ -46,7 +46,7 @@ export class StatusFeed {
         this.handles[id] = j;
       }
       const funnel = j.activation?.funnel(now) ?? null;
-      const status = buildStatus(j, { now, funnel });
+      const status = buildStatus(j, { now, funnel, holderAlive: isAlive });
       return { id, file: name, status, error: null, chart: throughputChart(status.series, { height: 200 }) + (funnel && funnel.totals.emailed > 0 ? funnelChart(funnel, { height: 180 }) : '') };
     } catch (err) {
       const handle = this.handles[id];

@@ -138,10 +138,11 @@ export const DASHBOARD_JS = String.raw`'use strict';
     set(s, 'title', (st.journal.installation || st.journal.file) + ' · ' + st.journal.file);
     var r = st.run;
     set(s, 'run', (r.active ? 'running: ' + r.command + ' since ' + time(r.startedAt)
+      : r.interrupted ? 'interrupted: ' + (r.command || r.phase) + ' started at ' + time(r.startedAt) + ' did not finish (its process is gone): run it again to continue'
       : (r.phase ? 'last run: ' + r.phase + ', ' + (r.outcome || 'stopped') + (r.finishedAt ? ' at ' + time(r.finishedAt) : '') : 'no run yet'))
       + ' · updated ' + time(st.generatedAt));
     var pr = st.progress;
-    set(s, 'progress', pr ? pr.phase + ': ' + fmt(pr.done) + ' / ' + fmt(pr.total) + (pr.fresh ? '' : ' (not moving)') : 'no progress reported yet');
+    set(s, 'progress', pr ? pr.phase + ': ' + fmt(pr.done) + ' / ' + fmt(pr.total) + (r.active && !pr.fresh ? ' (not moving)' : !r.active && pr.done >= pr.total ? ' (finished)' : '') : 'no progress reported yet');
     var bar = s.querySelector('[data-field="progressbar"]');
     bar.max = pr && pr.total > 0 ? pr.total : 1; bar.value = pr ? Math.min(pr.done, bar.max) : 0;
     set(s, 'done', fmt(st.totals.done));

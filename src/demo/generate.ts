@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * A sample installation with its own seeded data (not ../shared): admins, panelists and portals as
+ * A sample installation with its own seeded data (generated, no file outside the repository): admins, panelists and portals as
  * EFS exports them (semicolon-separated, UTF-8), with the imperfections real exports have.
  */
 export interface DemoInstallation {

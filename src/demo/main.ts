@@ -5,8 +5,8 @@ import { startSimulator } from '../sim/index.js';
 import { generateInstallation } from './generate.js';
 
 /**
- * `npm run demo`: the whole job on the embedded default. A generated installation (seeded, not
- * ../shared), the Okta simulator in-process (Okta's default limits; its rate window shortened to
+ * `npm run demo`: the whole job on the embedded default. A generated installation (seeded, nothing read from
+ * outside the repository), the Okta simulator in-process (Okta's default limits; its rate window shortened to
  * 6 s so a minute of Okta time passes in 6 s), and the real CLI verbs, in the order of the runbook.
  */
 const WINDOW_SECONDS = 6;

@@ -19,6 +19,11 @@ export interface OpenJournalOptions {
   readonly?: boolean;
   /** The installation the journal belongs to; a journal of another installation is refused. */
   installation?: string;
+  /**
+   * With `readonly`: when the file does not exist, open an empty journal in memory instead of failing,
+   * so a read-only command (plan) can diff the sources against "nothing migrated yet" and leave no file.
+   */
+  emptyIfMissing?: boolean;
 }
 
 export function openJournal(file: string, options: OpenJournalOptions = {}): SqliteJournal {
@@ -30,16 +35,19 @@ export class SqliteJournal implements Journal {
   readonly db: Database.Database;
   private lockHeld = false;
   private lastHeartbeat = 0;
+  /** True when the file did not exist and this journal lives in memory only (see emptyIfMissing). */
+  readonly inMemory: boolean;
   /** setState builds its UPDATE from the fields given: a handful of shapes, each prepared once. */
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string, options: OpenJournalOptions = {}) {
     this.path = path.resolve(file);
     if (!existsSync(path.dirname(this.path))) throw missingFolderError(this.path);
+    this.inMemory = Boolean(options.readonly && options.emptyIfMissing && !existsSync(this.path));
     try {
       // The journal holds logins and names: readable by its owner only (SQLite gives -wal/-shm the same mode).
       if (!options.readonly && !existsSync(this.path)) closeSync(openSync(this.path, 'a', 0o600));
-      this.db = new Database(this.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      this.db = this.inMemory ? new Database(':memory:') : new Database(this.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (err) {
       if (damagedJournalCode(err)) throw damagedJournalError(this.path, err);
       throw new JournalError('JOURNAL_OPEN', `cannot open the journal ${this.path}: ${(err as Error).message}${options.readonly ? ' (has a run created it yet? check --journal / journal in the config)' : ''}`, {
@@ -71,7 +79,7 @@ export class SqliteJournal implements Journal {
       this.db.pragma(`synchronous = ${process.env.EFS_OKTA_JOURNAL_SYNC === 'FULL' ? 'FULL' : 'NORMAL'}`);
     }
     this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) this.migrate();
+    if (!options.readonly || this.inMemory) this.migrate();
     if (options.installation) this.checkInstallation(options.installation, options.readonly ?? false);
   }
 
@@ -298,7 +306,11 @@ export class SqliteJournal implements Journal {
   }
 }
 
-function isAlive(holder: LockHolder, now: number): boolean {
+/**
+ * Whether the process holding the lock still runs: on this host, asked of the OS; on another host
+ * (a journal on a shared disk), judged by its heartbeat.
+ */
+export function isAlive(holder: LockHolder, now: number): boolean {
   if (holder.host === os.hostname()) {
     try {
       process.kill(holder.pid, 0);

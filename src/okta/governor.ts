@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { OktaCallError, type AuthError } from '../core/errors.js';
+import { OktaCallError, OktaUnreachableError, type AuthError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
 import { authError, type CredentialHint } from './auth-messages.js';
 import type { GovernorBudget } from './budget.js';
@@ -217,6 +217,10 @@ export class Governor {
   ): Promise<void> {
     const details = { status: ctx.status, errorCode: ctx.errorCode };
     const opts = { context: { bucket: ctx.bucket, status: ctx.status, errorCode: ctx.errorCode, attempts: ctx.attempt }, cause: ctx.cause };
+    if (rule.action === 'unreachable') {
+      this.stats.failed++;
+      throw new OktaUnreachableError('OKTA_UNREACHABLE', `${ctx.what}: ${rule.why}`, details, opts);
+    }
     if (rule.action !== 'retry') {
       this.stats.failed++;
       throw new OktaCallError(ctx.status !== null && ctx.status >= 300 && ctx.status < 400 ? 'OKTA_REDIRECT' : 'OKTA_CALL_FAILED', `${ctx.what}: ${rule.why}`, details, opts);

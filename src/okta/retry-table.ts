@@ -1,6 +1,6 @@
 /**
- * What the governor does with each kind of answer, in one table (documented in the README,
- * "Rate limits and retries"). Keyed by HTTP status and Okta errorCode (only errorCode is meant for
+ * What the governor does with each kind of answer, in one table (documented in docs/rate-limits.md,
+ * "Retries"). Keyed by HTTP status and Okta errorCode (only errorCode is meant for
  * flow control: https://developer.okta.com/docs/reference/error-codes/), or by the network error.
  *
  * - `retry`: wait (`reset`: until the bucket's Reset + jitter; `backoff`: jittered exponential;
@@ -10,6 +10,8 @@
  * - `auth`: stop the run: every later request fails at once with the same AuthError.
  * - `return`: hand the answer to the SDK as it is (it throws OktaApiError; the gateway maps it).
  * - `fail`: fail this call now with OktaCallError.
+ * - `unreachable`: the org cannot be reached at all (wrong okta.orgUrl): stop the run at once with
+ *   OktaUnreachableError; retrying cannot help and every record would fail the same way.
  *
  * `ambiguous` marks failures after which the request may or may not have been carried out. Those
  * are retried only when sending the request twice cannot create two things (see isReplaySafe).
@@ -22,7 +24,8 @@ export type RetryRule =
   | { action: 'retry'; wait: WaitKind; attempts: number | 'config'; ambiguous: boolean; why: string }
   | { action: 'auth'; why: string }
   | { action: 'return'; why: string }
-  | { action: 'fail'; why: string };
+  | { action: 'fail'; why: string }
+  | { action: 'unreachable'; why: string };
 
 export interface RetryRow {
   /** HTTP status, or 'network' for a request that got no answer. */
@@ -64,7 +67,9 @@ export const RETRY_TABLE: readonly RetryRow[] = [
   { status: 502, code: '*', rule: backoff('bad gateway') },
   { status: 503, code: '*', rule: backoff('service unavailable') },
   { status: 504, code: '*', rule: backoff('gateway timeout') },
-  { status: 'network', code: 'ECONNREFUSED', rule: backoff('connection refused (nothing was sent)', false) },
+  // Okta's org hosts sit behind load balancers that always accept connections: a refusal means the
+  // URL names another host or port (a typo, a leftover test port), not a passing outage.
+  { status: 'network', code: 'ECONNREFUSED', rule: { action: 'unreachable', why: 'connection refused: nothing accepts connections at that host and port: check okta.orgUrl (or OKTA_ORG_URL / --org-url)' } },
   { status: 'network', code: 'ECONNRESET', rule: backoff('connection reset / socket hang up') },
   { status: 'network', code: 'EPIPE', rule: backoff('connection closed while sending') },
   { status: 'network', code: 'ETIMEDOUT', rule: backoff('connection timed out') },
@@ -72,7 +77,7 @@ export const RETRY_TABLE: readonly RetryRow[] = [
   { status: 'network', code: 'EAI_AGAIN', rule: backoff('DNS lookup failed for now', false) },
   { status: 'network', code: 'UND_ERR_SOCKET', rule: backoff('socket closed') },
   { status: 'network', code: 'request-timeout', rule: backoff('no answer within the request timeout') },
-  { status: 'network', code: 'ENOTFOUND', rule: { action: 'fail', why: 'the org host does not resolve: check okta.orgUrl' } },
+  { status: 'network', code: 'ENOTFOUND', rule: { action: 'unreachable', why: 'the org host does not resolve: check okta.orgUrl (or OKTA_ORG_URL / --org-url)' } },
   { status: 'network', code: '*', rule: { action: 'fail', why: 'unexpected transport error' } },
 ];
 

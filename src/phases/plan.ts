@@ -1,6 +1,7 @@
 import type { UserKind } from '../core/types.js';
 import type { ActiveMilestones, Journal, PlanCounts, SnapshotWriter } from '../journal/types.js';
 import type { BucketReading, OktaGateway } from '../okta/types.js';
+import { FilterWatch, type FilterWarning } from '../records/filter-watch.js';
 import { normalizeUser } from '../records/normalize.js';
 import type { UserRules } from '../records/types.js';
 import type { RowSource } from '../source/types.js';
@@ -31,6 +32,8 @@ export interface Plan {
   etaMs: number | null;
   /** When 50 %, 90 % and 100 % of the users active in the last year will have been created. */
   active?: { since: string; order: 'key' | 'last-login'; users: number; at: { percent: number; position: number; etaMs: number | null }[] };
+  /** Filters (include, exclude, federatedWhen) that match no row or skip more than half of a source. */
+  warnings: FilterWarning[];
 }
 
 /**
@@ -38,12 +41,14 @@ export interface Plan {
  * All configured kinds are read even when a run is limited to one kind: duplicates across kinds
  * (an admin who is also a panelist) are only found when both are in the snapshot.
  */
-export async function snapshotUsers(journal: Journal, specs: UserSourceSpec[], signal?: AbortSignal): Promise<SnapshotWriter> {
+export async function snapshotUsers(journal: Journal, specs: UserSourceSpec[], signal?: AbortSignal, watch?: FilterWatch): Promise<SnapshotWriter> {
   const snapshot = journal.beginSnapshot();
   try {
     for (const spec of specs) {
       snapshot.markKindRead(spec.kind);
+      const observe = watch?.source(spec.kind, spec.rules);
       for await (const row of spec.source.rows(signal)) {
+        observe?.(row);
         snapshot.add(normalizeUser(row, spec.rules));
       }
     }
@@ -60,7 +65,8 @@ export async function planUsers(
   specs: UserSourceSpec[],
   options: { share: number; signal?: AbortSignal; active?: { since: string; order: 'key' | 'last-login' } },
 ): Promise<Plan> {
-  const snapshot = await snapshotUsers(deps.journal, specs, options.signal);
+  const watch = new FilterWatch();
+  const snapshot = await snapshotUsers(deps.journal, specs, options.signal, watch);
   let counts: PlanCounts[];
   let milestones: ActiveMilestones | null = null;
   try {
@@ -70,7 +76,7 @@ export async function planUsers(
     snapshot.discard();
   }
   const reading = deps.okta ? await deps.okta.probeUsersBucket() : null;
-  const plan = summarizePlan(counts, reading, options.share);
+  const plan = summarizePlan(counts, reading, options.share, watch.warnings());
   if (options.active && milestones && milestones.active > 0) {
     const perMinute = plan.rate?.perMinute ?? null;
     plan.active = {
@@ -81,10 +87,10 @@ export async function planUsers(
   return plan;
 }
 
-export function summarizePlan(counts: PlanCounts[], reading: BucketReading | null, share: number): Plan {
+export function summarizePlan(counts: PlanCounts[], reading: BucketReading | null, share: number, warnings: FilterWarning[] = []): Plan {
   const toCreate = counts.reduce((n, c) => n + c.create + c.retry + c.conflict, 0);
   const toUpdate = counts.reduce((n, c) => n + c.update, 0);
   const rate = reading ? { limit: reading.limit, remaining: reading.remaining, share, perMinute: Math.max(1, Math.floor(share * reading.limit)) } : null;
   const etaMs = rate ? Math.ceil((toCreate / rate.perMinute) * 60_000) : null;
-  return { counts, toCreate, toUpdate, rate, etaMs };
+  return { counts, toCreate, toUpdate, rate, etaMs, warnings };
 }

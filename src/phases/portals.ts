@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { AuthError, describeError, InterruptedError, isEfsOktaError, UsageError } from '../core/errors.js';
+import { AuthError, describeError, InterruptedError, isEfsOktaError, OktaUnreachableError, UsageError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
 import type { PortalState, UserKind } from '../core/types.js';
 import type { PortalChange, PortalJournal, PortalRow } from '../journal/portals.js';
@@ -161,7 +161,7 @@ async function syncOne(ctx: Ctx, record: PortalRecord): Promise<PortalOutcome> {
   try {
     return await register(ctx, row, wanted);
   } catch (err) {
-    if (err instanceof AuthError || err instanceof InterruptedError) throw err;
+    if (err instanceof AuthError || err instanceof OktaUnreachableError || err instanceof InterruptedError) throw err;
     const code = isEfsOktaError(err) ? err.code : 'UNEXPECTED';
     const message = describeError(err);
     const now = portals.get(record.key) as PortalRow;
@@ -178,7 +178,9 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   const key = row.key;
   const hash = settingsHash(wanted);
   const changes: string[] = [];
-  const located = await locateApp(okta, row.appId, [wanted.label, ...(row.label ? [row.label] : [])]);
+  // An app our own rollback deleted is not "missing": the portal is simply registered afresh.
+  const knownId = row.state === 'deleted' ? null : row.appId;
+  const located = await locateApp(okta, knownId, [wanted.label, ...(row.label ? [row.label] : [])]);
   if (located.goneId) {
     emitter.emit('warning', { code: 'PORTAL_APP_GONE', message: `the Okta app ${located.goneId} of portal ${key} no longer exists (deleted in Okta?): the portal is registered again` });
   }

@@ -1,12 +1,12 @@
-import { AuthError, EfsOktaError, JournalError, OktaCallError, describeError } from '../core/errors.js';
+import { AuthError, EfsOktaError, JournalError, OktaCallError, OktaUnreachableError, describeError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
 import type { UserState } from '../core/types.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaUserProfile } from '../okta/types.js';
 
-/** Errors that end the whole run (credentials, permissions, a broken journal): never per-record. */
+/** Errors that end the whole run (credentials, permissions, an unreachable org, a broken journal): never per-record. */
 export function isFatal(err: unknown): boolean {
-  return err instanceof AuthError || err instanceof JournalError;
+  return err instanceof AuthError || err instanceof JournalError || err instanceof OktaUnreachableError;
 }
 
 /**

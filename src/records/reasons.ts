@@ -1,7 +1,7 @@
 /**
  * Every reason code a record can get from the sources and records/ (the journal adds `key.duplicate`,
  * `duplicate.same_login`, `duplicate.merged`). Field codes are `<field>.<problem>` with field one of
- * key, email, login, firstName, lastName, locale. The README's reason table is checked against this
+ * key, email, login, firstName, lastName, locale. The reason table in docs/sources.md is checked against this
  * list by test/records/reasons.test.ts.
  */
 export const REASONS = {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Kind, RecordState } from '../core/types.js';
 import type { FunnelData } from '../journal/activation.js';
-import type { ActivityEntry, Journal } from '../journal/types.js';
+import type { ActivityEntry, Journal, LockHolder } from '../journal/types.js';
 
 /**
  * The aggregate "status" of a journal: what the dashboard pushes every second, what `status --json`
@@ -76,14 +76,21 @@ export interface StatusModel {
   generatedAt: number;
   journal: { file: string; installation: string | null };
   run: {
-    /** A process holds the journal lock now. */
+    /** A live process holds the journal lock now. */
     active: boolean;
+    /**
+     * The last run did not finish: its process is gone (killed, crashed) while still holding the
+     * lock, or it stopped on an error. Running the same command again continues it.
+     */
+    interrupted: boolean;
     command: string | null;
     phase: string | null;
     startedAt: number | null;
     finishedAt: number | null;
     outcome: string | null;
     heartbeatAgeMs: number | null;
+    /** How long the last finished run took. */
+    durationMs: number | null;
   };
   totals: Omit<KindStatus, 'kind' | 'states'>;
   kinds: KindStatus[];
@@ -135,10 +142,14 @@ export interface StatusOptions {
   freshMs?: number;
   /** The journal's activation funnel (journal/activation.ts), read by the caller. */
   funnel?: FunnelData | null;
+  /** Whether the lock holder's process still runs (default: yes). The CLI asks the OS. */
+  holderAlive?: (holder: LockHolder, now: number) => boolean;
 }
 
 const ACTIVITY_TYPES = ['progress', 'rate:limited', 'request:retry', 'rate:learned'];
 const NEEDS_ACTION_ORDER: RecordState[] = ['failed', 'conflict', 'invalid'];
+/** Settled states listed (with reasons) under "not migrated": a rollback's deleted records included. */
+const NOT_MIGRATED_LISTED: RecordState[] = ['skipped', 'duplicate', 'removed', 'deactivating', 'deactivated', 'deleting', 'deleted'];
 /**
  * Activations whose --no-email link may never have reached a links file: Okta has the user
  * PROVISIONED and nobody has the link. While a run goes on, `link_pending` also counts the few
@@ -158,7 +169,9 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
 
   const runs = journal.lastRuns(20);
   const lastRun = runs[0] ?? null;
-  const lock = journal.lockHolder();
+  const held = journal.lockHolder();
+  const lock = held && (options.holderAlive?.(held, now) ?? true) ? held : null;
+  const interrupted = held !== null ? lock === null : lastRun !== null && lastRun.finishedAt === null;
   const queryFrom = Math.min(from, now - windowMs);
   const activity = journal.activitySince(queryFrom, ACTIVITY_TYPES).filter((a) => a.at <= now);
   const progressRows = activity.filter((a) => a.type === 'progress');
@@ -186,12 +199,14 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
     journal: { file: path.basename(journal.path), installation: journal.meta('installation') },
     run: {
       active: lock !== null,
-      command: lock?.command ?? null,
+      interrupted,
+      command: held?.command ?? null,
       phase: lastRun?.phase ?? null,
-      startedAt: lock?.startedAt ?? lastRun?.startedAt ?? null,
+      startedAt: held?.startedAt ?? lastRun?.startedAt ?? null,
       finishedAt: lock ? null : (lastRun?.finishedAt ?? null),
-      outcome: lock ? null : (lastRun?.outcome ?? null),
-      heartbeatAgeMs: lock ? Math.max(0, now - lock.heartbeat) : null,
+      outcome: lock ? null : interrupted ? 'interrupted' : (lastRun?.outcome ?? null),
+      heartbeatAgeMs: held ? Math.max(0, now - held.heartbeat) : null,
+      durationMs: !lock && lastRun?.finishedAt != null ? Math.max(0, lastRun.finishedAt - lastRun.startedAt) : null,
     },
     totals,
     kinds,
@@ -212,7 +227,7 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
     },
     eta: fresh && latest && latest.etaMs !== null ? { ms: latest.etaMs, finishAt: now + latest.etaMs } : { ms: null, finishAt: null },
     failures: sortReasons(failures, NEEDS_ACTION_ORDER),
-    skipped: sortReasons(skipped, ['skipped', 'duplicate', 'removed']),
+    skipped: sortReasons(skipped, NOT_MIGRATED_LISTED),
     series,
     // Null until a link has been sent: a journal before phase 2 has no funnel to show.
     activation: options.funnel && options.funnel.totals.emailed > 0 ? options.funnel : null,
@@ -238,7 +253,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
     k.states[row.state] = (k.states[row.state] ?? 0) + row.count;
     const reason = { kind: row.kind, state: row.state, reason: row.reason ?? row.state, count: row.count };
     if (category === 'needsAction' || LOST_LINK_REASONS.includes(row.reason ?? '')) failures.push(reason);
-    else if (row.state === 'skipped' || row.state === 'duplicate' || row.state === 'removed') skipped.push(reason);
+    else if (NOT_MIGRATED_LISTED.includes(row.state)) skipped.push(reason);
   }
   const order: Kind[] = ['admin', 'panelist', 'portal'];
   const kinds = [...byKind.values()]

@@ -39,6 +39,11 @@ export function planTable(counts: PlanCounts[]): string {
   return table(rows);
 }
 
+/** Filter warnings, one paragraph each, for the terminal (plan, users create); the values seen are escaped. */
+export function filterWarningLines(warnings: readonly { message: string }[]): string[] {
+  return warnings.map((w) => `WARNING: ${terminalText(w.message)}`);
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return 'unknown';
   const s = Math.round(ms / 1000);

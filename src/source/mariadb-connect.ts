@@ -153,7 +153,7 @@ export function explainDbError(err: unknown, db: DatabaseConfig, where: string, 
     }
     case 'ER_TABLEACCESS_DENIED_ERROR':
     case 'ER_COLUMNACCESS_DENIED_ERROR':
-      return make('DB_PERMISSION', `user ${db.user} lacks a privilege for ${where}: ${server} (the README lists the GRANTs the user needs)`);
+      return make('DB_PERMISSION', `user ${db.user} lacks a privilege for ${where}: ${server} (docs/database.md lists the GRANTs the user needs)`);
     case 'ER_PARSE_ERROR':
       return make('DB_QUERY_SYNTAX', `${where} is not valid SQL: ${server}`);
     case 'ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION':

@@ -68,7 +68,7 @@ const STATUS: Record<string, number> = { active: 0, inactive: 1, deleted: 2, blo
 export type CsvRow = Record<string, string>;
 
 export function readSample(name: 'admins' | 'panelists' | 'portals'): CsvRow[] {
-  const file = fileURLToPath(new URL(`./fixtures/${name}.csv`, import.meta.url));
+  const file = fileURLToPath(new URL(`../fixtures/samples/${name}.csv`, import.meta.url));
   return parse(readFileSync(file, 'utf8'), { columns: true, delimiter: ';', skip_empty_lines: true }) as CsvRow[];
 }
 

@@ -9,16 +9,16 @@ import { checkDatabaseSource, openMariaDbSource } from '../../src/source/mariadb
 import { writePortalCredentials } from '../../src/source/portal-writeback.js';
 import { describeMariaDb, loadEfsSamples, startMariaDb, type PrivateMariaDb } from './mariadb-server.js';
 
-/** The README's database section is a contract: its config must parse, its queries run, its GRANTs suffice. */
-const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+/** docs/database.md (the README links it) is a contract: its config must parse, its queries run, its GRANTs suffice. */
+const readme = readFileSync(fileURLToPath(new URL('../../docs/database.md', import.meta.url)), 'utf8');
 const section = readme.slice(readme.indexOf('<!-- BEGIN: database -->'), readme.indexOf('<!-- END: database -->'));
 const block = (lang: string): string => {
   const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(section);
-  if (!m?.[1]) throw new Error(`no ${lang} block in the README's database section`);
+  if (!m?.[1]) throw new Error(`no ${lang} block in docs/database.md`);
   return m[1];
 };
 
-describeMariaDb('README database section', () => {
+describeMariaDb('docs/database.md (the database section the README links)', () => {
   let server: PrivateMariaDb;
   let config: ParsedConfig;
   let db: DatabaseConfig;

@@ -10,10 +10,10 @@ import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/i
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '..', '..');
-export const SAMPLES = path.resolve(REPO, '..', 'shared', 'samples');
+export const SAMPLES = path.join(REPO, 'test', 'fixtures', 'samples');
 export const DIST_CLI = path.join(REPO, 'dist', 'cli', 'main.js');
 
-/** The sample installation's config (../shared/samples, or copies of them in `dir`), pointed at a simulator. */
+/** The sample installation's config (test/fixtures/samples, or copies of them in `dir`), pointed at a simulator. */
 export function samplesConfig(orgUrl: string, extra = '', dir = SAMPLES): string {
   return `installation: samples
 okta: { orgUrl: ${JSON.stringify(orgUrl)}, share: 1, tokenShare: 1, concurrency: 4 }

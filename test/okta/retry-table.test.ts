@@ -28,11 +28,11 @@ describe('retry table', () => {
     ['409 with another code goes back to the caller', 409, 'E0000999', false, 'return', null],
     ['302 is refused', 302, null, false, 'fail', null],
     ['ECONNRESET backs off', 'network', 'ECONNRESET', false, 'retry', 'backoff'],
-    ['ECONNREFUSED backs off', 'network', 'ECONNREFUSED', false, 'retry', 'backoff'],
+    ['ECONNREFUSED stops the run (wrong org URL or port)', 'network', 'ECONNREFUSED', false, 'unreachable', null],
     ['ETIMEDOUT backs off', 'network', 'ETIMEDOUT', false, 'retry', 'backoff'],
     ['EPIPE backs off', 'network', 'EPIPE', false, 'retry', 'backoff'],
     ['request timeout backs off', 'network', 'request-timeout', false, 'retry', 'backoff'],
-    ['ENOTFOUND fails (wrong org URL)', 'network', 'ENOTFOUND', false, 'fail', null],
+    ['ENOTFOUND stops the run (wrong org URL)', 'network', 'ENOTFOUND', false, 'unreachable', null],
     ['unknown transport errors fail', 'network', 'EWEIRD', false, 'fail', null],
   ];
   for (const [name, status, code, conc, action, wait] of cases) {
@@ -43,10 +43,9 @@ describe('retry table', () => {
     });
   }
 
-  it('retry table: ambiguous failures are flagged, a refused connection is not', () => {
+  it('retry table: ambiguous failures are flagged', () => {
     expect(ruleFor('network', 'ECONNRESET')).toMatchObject({ ambiguous: true });
     expect(ruleFor(500, 'E0000009')).toMatchObject({ ambiguous: true });
-    expect(ruleFor('network', 'ECONNREFUSED')).toMatchObject({ ambiguous: false });
     expect(ruleFor(429, 'E0000047')).toMatchObject({ ambiguous: false });
   });
 

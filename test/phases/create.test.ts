@@ -20,7 +20,7 @@ async function foreignUser(i: TestInstallation, login: string): Promise<void> {
   }
 }
 
-/** Expected outcome of ../shared/samples with the config. */
+/** Expected outcome of test/fixtures/samples with the samples config. */
 function journalRows(rt: Awaited<ReturnType<TestInstallation['open']>>) {
   return [...rt.journal.all()];
 }

@@ -34,7 +34,7 @@ export async function startPortalHarness(options: { portals?: Record<string, unk
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-portals-'));
   const sim = await startSimulator(options.sim ?? { noLimits: true, seed: 7 });
   const proxy = await startRecordingProxy(sim.url);
-  // The portal source as the shared samples config maps it; journal and credentials file in the temp dir.
+  // The portal source as the samples config maps it; journal and credentials file in the temp dir.
   const fixture = parseYaml(readFileSync(SAMPLES_CONFIG, 'utf8')) as { sources: { portals: { file: string } & Record<string, unknown> } };
   const csv = path.join(dir, 'portals.csv');
   copyFileSync(path.resolve(path.dirname(SAMPLES_CONFIG), fixture.sources.portals.file), csv);

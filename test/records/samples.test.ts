@@ -10,7 +10,7 @@ import { byKey, outcome, readPortals, readUsers } from '../fixtures/read-records
 const here = path.dirname(fileURLToPath(import.meta.url));
 const configFile = path.join(here, '../fixtures/samples.efs-okta.yaml');
 
-describe('records: the example EFS exports in shared/samples', () => {
+describe('records: the example EFS exports in test/fixtures/samples', () => {
   let config: Config;
   let admins: Map<string, UserRecord>;
   let panelists: Map<string, UserRecord>;
@@ -28,7 +28,7 @@ describe('records: the example EFS exports in shared/samples', () => {
   });
 
   it('config resolves the sample paths relative to the config file', () => {
-    expect(config.sources.panelists!.file).toBe(path.resolve(here, '../../../shared/samples/panelists.csv'));
+    expect(config.sources.panelists!.file).toBe(path.resolve(here, '../fixtures/samples/panelists.csv'));
   });
 
   it('admins: root without email is invalid email.missing', () => {

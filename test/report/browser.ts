@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 /**
  * Debian's chromium driven by playwright-core (no browser download): headless, no sandbox (CI runs
- * as root), no background networking, a fresh profile each time. `.ci/run` installs chromium.
+ * as root), no background networking, a fresh profile each time. npm test's pretest installs chromium;
+ * without it every browser test fails with the command that installs it.
  */
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,10 +18,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export const CHROMIUM_MISSING = `${CHROMIUM} is not installed: run npm test as root (its pretest installs it) or ` +
+  'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium';
+
+export async function launchBrowser(executable = CHROMIUM): Promise<Browser> {
+  try {
+    accessSync(executable, constants.X_OK);
+  } catch {
+    throw new Error(CHROMIUM_MISSING.replace(CHROMIUM, executable));
+  }
   const profile = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: executable,
     headless: true,
     viewport: { width: 1180, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -102,7 +102,7 @@ export function throughputChart(series: StatusSeries, options: { width?: number;
 
 const SEGMENTS = [
   ['inOkta', 'in Okta'],
-  ['notMigrated', 'not migrated (skipped, duplicate, removed)'],
+  ['notMigrated', 'not migrated (skipped, duplicate, removed, deleted)'],
   ['needsAction', 'needs action'],
   ['toDo', 'to do'],
 ] as const;

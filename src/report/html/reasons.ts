@@ -20,6 +20,8 @@ const MORE: Record<string, string> = {
   'activation.failed': 'Okta did not activate the user',
   'okta.user_missing': 'the Okta user this record pointed to is gone',
   'source.missing': 'the source no longer has this record',
+  rollback: 'deleted from Okta by efs-okta rollback (a later users create or portals sync creates it again)',
+  'rollback.unlinked': 'removed from the installation\'s groups by rollback; the Okta user is untouched',
   'conflict.login_of_record': 'the login belongs to the Okta user of another record of this migration: settled once that record is synced',
   'key.changed': 'a new source key for a login this migration created: the existing Okta user now follows this record',
   'removed.key_changed': 'replaced in the source by a new key with the same login, which took over the Okta user',

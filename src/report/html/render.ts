@@ -61,7 +61,7 @@ ${card(t.total, 'records in the journal', '', 'total')}
 ${card(t.inOkta, 'in Okta', 'ok', 'inOkta')}
 ${card(t.provisioned, 'emailed, no password yet (PROVISIONED)', t.provisioned ? 'warn' : '', 'provisioned')}
 ${card(t.active, 'password set, active in Okta (portals: registered)', 'ok', 'active')}
-${card(t.notMigrated, 'not migrated (skipped, duplicate, removed)', '', 'notMigrated')}
+${card(t.notMigrated, 'not migrated (skipped, duplicate, removed, deleted)', '', 'notMigrated')}
 ${card(t.needsAction, 'need your action', t.needsAction ? 'warn' : '', 'needsAction')}
 ${card(t.toDo, 'still to do', '', 'toDo')}
 </div>
@@ -84,6 +84,13 @@ const IN_OKTA_LABELS: Record<string, string> = {
   registered: 'portal registered as an Okta app',
 };
 
+function nothingInOkta(kinds: KindStatus[]): string {
+  const deleted = kinds.reduce((n, k) => n + (k.states.deleted ?? 0), 0);
+  return deleted > 0
+    ? `<p>Nothing is in Okta now: ${num(deleted)} record(s) this migration had created were deleted again by rollback (listed below under "What was not migrated").</p>`
+    : '<p>Nothing is in Okta yet.</p>';
+}
+
 function migratedSection(kinds: KindStatus[]): string {
   const rows: string[] = [];
   for (const k of kinds) {
@@ -94,7 +101,7 @@ function migratedSection(kinds: KindStatus[]): string {
   }
   return `<section id="migrated">
 <h2>What was migrated</h2>
-${rows.length ? `<table><thead><tr><th>kind</th><th>state</th><th>meaning</th><th class="n">count</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>` : '<p>Nothing is in Okta yet.</p>'}
+${rows.length ? `<table><thead><tr><th>kind</th><th>state</th><th>meaning</th><th class="n">count</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>` : nothingInOkta(kinds)}
 </section>`;
 }
 
