@@ -7,6 +7,7 @@ import { ProgressMeter } from './progress.js';
 import { runPool } from './pool.js';
 import { describeError } from '../core/errors.js';
 import { failureCode, isFatal, stateForStatus } from './user-outcome.js';
+import { wavePacer } from './wave-pacer.js';
 
 /**
  * Phase 2: activate the users this journal created and left STAGED. Each activation makes Okta send
@@ -83,33 +84,6 @@ export async function* stagedRows(journal: Journal, options: ActivateOptions): A
   }
 }
 
-/**
- * What `users activate --dry-run` reports: the staged users of these kinds, and how many of them a
- * run with the same filter (--only, --max) would activate, chosen exactly as the run chooses them.
- */
-export async function countActivatable(journal: Journal, options: Pick<ActivateOptions, 'kinds' | 'only' | 'max'>): Promise<{ staged: number; wouldActivate: number }> {
-  const staged = journal.countByState(options.kinds).filter(activatable).reduce((n, c) => n + c.count, 0);
-  let wouldActivate = 0;
-  for await (const row of stagedRows(journal, { ...options, installation: '', sendEmail: false, concurrency: 1 })) {
-    void row;
-    wouldActivate++;
-  }
-  return { staged, wouldActivate };
-}
-
-/** Spaces activation starts `3600000 / perHour` ms apart, on the injected clock. */
-function pacer(clock: Clock, perHour: number | undefined, signal?: AbortSignal): () => Promise<void> {
-  if (!perHour) return async () => undefined;
-  const interval = 3_600_000 / perHour;
-  let next = clock.now();
-  return async () => {
-    const now = clock.now();
-    const at = Math.max(next, now);
-    next = at + interval;
-    if (at > now) await clock.sleep(at - now, signal);
-  };
-}
-
 export async function activateUsers(
   deps: { journal: Journal; okta: OktaGateway; emitter: CoreEmitter; clock: Clock },
   options: ActivateOptions,
@@ -123,7 +97,7 @@ export async function activateUsers(
     journal.countByState(options.kinds).filter(activatable).reduce((n, c) => n + c.count, 0),
   );
   const meter = new ProgressMeter('activate', total, clock, emitter);
-  const wait = pacer(clock, options.perHour, options.signal);
+  const wait = wavePacer(clock, options.perHour, options.signal);
   emitter.emit('run:started', { phase: 'activate', installation: options.installation, total, at: now() });
 
   const setState = (row: JournalRow, to: UserState, change: Omit<StateChange, 'state'> = {}): void => {
