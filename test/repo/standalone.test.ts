@@ -22,7 +22,9 @@ const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as
 
 describe('repository: a fresh clone passes npm test with nothing but its own files', () => {
   it('no source, test, script or fixture refers to a folder beside the repository', () => {
-    const outside = ['..' + '/shared', "'..', " + "'shared'", '/work' + '/shared'];
+    // The folder's name is spelled in pieces so that this guard (and any grep for it) does not match itself.
+    const folder = ['sha', 'red'].join('');
+    const outside = [`../${folder}`, `'..', '${folder}'`, `/work/${folder}`];
     const hits = SOURCES.flatMap((f) => {
       const text = readFileSync(path.join(REPO, f), 'utf8');
       return outside.filter((s) => text.includes(s)).map((s) => `${f}: ${s}`);
