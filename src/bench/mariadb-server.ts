@@ -1,12 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2';
 import type { Connection } from 'mysql2';
 import type { DatabaseConfig } from '../config/schema.js';
+import { findExecutable, freePort, isExecutable } from './local-server.js';
 
 /**
  * A private, throw-away MariaDB server for tests and the benchmark: its own data directory, socket
@@ -41,43 +41,11 @@ export interface StartOptions {
 
 const SEARCH = ['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin'];
 
-function findExecutable(names: string[]): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH];
-  for (const name of names) {
-    for (const dir of dirs) {
-      const file = path.join(dir, name);
-      if (isExecutable(file)) return file;
-    }
-  }
-  return null;
-}
-
 /** Path of the server binary (MARIADBD overrides the search), or null when mariadb-server is not installed. */
 export function findMariaDbd(): string | null {
   const chosen = process.env.MARIADBD;
   if (chosen) return isExecutable(chosen) ? chosen : null;
-  return findExecutable(['mariadbd', 'mysqld']);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  return findExecutable(['mariadbd', 'mysqld'], SEARCH);
 }
 
 /** mariadbd refuses to run as root unless told to; the data directory belongs to whoever we are. */
@@ -116,7 +84,7 @@ function query(conn: Connection, sql: string, values?: unknown[]): Promise<unkno
 
 export async function startMariaDb(options: StartOptions = {}): Promise<PrivateMariaDb> {
   const mariadbd = findMariaDbd();
-  const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db']);
+  const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db'], SEARCH);
   if (!mariadbd || !installDb) {
     throw new Error('mariadbd is not installed: apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server (npm test installs it when run as root)');
   }

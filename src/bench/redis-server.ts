@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { findExecutable, freePort, isExecutable } from './local-server.js';
 
 /**
  * A private, throw-away Redis for tests and the benchmark: its own directory and loopback port,
@@ -24,28 +25,8 @@ const SEARCH = ['/usr/bin', '/usr/local/bin', '/usr/sbin'];
 /** Path of redis-server (REDIS_SERVER overrides the search), or null when it is not installed. */
 export function findRedisServer(): string | null {
   const chosen = process.env.REDIS_SERVER;
-  const candidates = chosen ? [chosen] : [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...SEARCH].map((d) => path.join(d, 'redis-server'));
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // next
-    }
-  }
-  return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+  if (chosen) return isExecutable(chosen) ? chosen : null;
+  return findExecutable(['redis-server'], SEARCH);
 }
 
 function accepts(port: number): Promise<boolean> {
