@@ -172,15 +172,7 @@ export async function activateUsers(
           return;
         }
       }
-      if (options.signal?.aborted) return;
-      try {
-        await wait();
-      } catch (err) {
-        // Interrupted while the wave waited: nothing was sent, the record stays as it was.
-        if (options.signal?.aborted) return;
-        throw err;
-      }
-      if (options.signal?.aborted) return;
+      if (!(await wait())) return;
       if (linkLost) {
         await reissue(row, sendEmail);
         return;

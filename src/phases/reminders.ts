@@ -135,14 +135,7 @@ export async function remindUsers(
     const wait = wavePacer(clock, options.perHour, options.signal);
     const work = async ({ row, funnel }: { row: JournalRow; funnel: ActivationRow | null }): Promise<void> => {
       s.due++;
-      try {
-        await wait();
-      } catch (err) {
-        // Interrupted while the wave waited: nothing was marked or sent for this user.
-        if (options.signal?.aborted) return;
-        throw err;
-      }
-      if (options.signal?.aborted) return;
+      if (!(await wait())) return;
       await remind(row, funnel);
       meter.tick();
       journal.heartbeat();
