@@ -1,5 +1,30 @@
+import { LAYERS } from './scripts/layers.mjs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+
+/** One pattern per file depth: a relative import that climbs out of its folder names the folder it lands in. */
+function layerZones() {
+  const zones = [];
+  for (const [layer, allowed] of Object.entries(LAYERS)) {
+    const ok = [layer, ...allowed].join('|');
+    for (let depth = 1; depth <= 4; depth++) {
+      const climb = '\\.\\./'.repeat(depth);
+      zones.push({
+        files: [`src/${layer}/${'*/'.repeat(depth - 1)}*.ts`],
+        rules: {
+          'no-restricted-imports': ['error', {
+            patterns: [{
+              regex: `^${climb}(?!\\.\\./)(?!(${ok})/)`,
+              message: `src/${layer} may import only ${allowed.length ? allowed.join(', ') : 'nothing outside itself'} (see scripts/layers.mjs and docs/architecture.md).`,
+            }],
+          }],
+        },
+      });
+    }
+  }
+  return zones;
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**'] },
@@ -13,4 +38,5 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  ...layerZones(),
 );

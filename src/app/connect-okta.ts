@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
 import { effectiveShare, requireOrgUrl, type Config } from '../config/load.js';
 import type { RunBudget } from '../okta/budget.js';
-import { openOktaGateway, type GovernedOktaGateway } from '../okta/gateway.js';
+import { openOktaGateway, type GovernedOktaGateway } from './okta-gateway.js';
 import { openBudgetStore, runBudget } from './budget.js';
 
 export interface ConnectedOkta {

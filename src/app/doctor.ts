@@ -1,8 +1,8 @@
 import type { Config } from '../config/load.js';
 import { AuthError, describeError } from '../core/errors.js';
 import { USER_KINDS } from '../core/types.js';
-import type { GovernedOktaGateway } from '../okta/gateway.js';
-import { groupName } from '../phases/groups.js';
+import type { GovernedOktaGateway } from './okta-gateway.js';
+import { groupName } from '../groups/ensure.js';
 import { parseUserSchema, unsentRequired, type OrgUserSchema } from '../records/org-schema.js';
 
 /**

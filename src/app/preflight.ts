@@ -29,7 +29,7 @@ export async function preflightSources(config: Config, kinds: readonly SourceKin
     await checkDatabaseSource(source.query, db, { queryKey: `sources.${kind}.query`, mappedColumns: mappedColumns(kind, source), env: options.env });
   }
   if (kinds.includes('portals') && db?.portalWriteBack) {
-    const { assertPortalWriteBack } = await import('../source/portal-writeback.js');
+    const { assertPortalWriteBack } = await import('../portals/writeback.js');
     assertPortalWriteBack(db.portalWriteBack);
   }
 }

@@ -1,6 +1,6 @@
 import { systemClock } from '../core/clock.js';
 import { CoreEmitter } from '../core/events.js';
-import { openOktaGateway } from '../okta/gateway.js';
+import { openOktaGateway } from '../app/okta-gateway.js';
 import { startSimulator } from '../sim/index.js';
 
 /**

@@ -5,7 +5,7 @@ import { preflightSources, USER_SOURCES } from '../app/preflight.js';
 import { userSourceSpecs } from '../app/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { openJournal } from '../journal/sqlite.js';
-import { planUsers } from '../phases/plan.js';
+import { planUsers } from '../users/plan.js';
 import { loadBenchPanelists, PANELIST_QUERY, RSS_TARGET_MB } from './mariadb.js';
 import { findMariaDbd, startMariaDb } from './mariadb-server.js';
 import { rssSampler } from './rss.js';

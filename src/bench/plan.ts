@@ -4,7 +4,7 @@ import path from 'node:path';
 import { userSourceSpecs } from '../app/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { openJournal } from '../journal/sqlite.js';
-import { planUsers } from '../phases/plan.js';
+import { planUsers } from '../users/plan.js';
 import { writeBenchInstallationElsewhere } from './installation.js';
 import { rssSampler } from './rss.js';
 

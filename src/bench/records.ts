@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { normalizeUser } from '../records/normalize.js';
-import { buildUserRules } from '../records/rules.js';
+import { buildUserRules } from '../config/user-rules.js';
 import { openRowSource } from '../source/open.js';
 import type { UserSourceConfig } from '../config/schema.js';
 

@@ -6,7 +6,7 @@ import { describeError } from '../core/errors.js';
 import { parseUserSchema, unsentRequired, type OrgUserSchema } from '../records/org-schema.js';
 import { effectiveShare } from '../config/load.js';
 import { OKTA_DEFAULT_TOKEN_SHARE } from '../config/schema.js';
-import { planUsers } from '../phases/plan.js';
+import { planUsers } from '../users/plan.js';
 import { filterWarningLines, formatDuration, planTable } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { jsonText } from '../core/terminal-text.js';

@@ -3,12 +3,12 @@ import { preflightSources, PORTAL_SOURCES } from '../app/preflight.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { ConfigError, InterruptedError } from '../core/errors.js';
 import { portalJournal } from '../journal/portals.js';
-import { planPortals } from '../phases/portal-plan.js';
-import { readPortalRecords } from '../phases/portal-records.js';
-import { syncPortals, type PortalWriteBack } from '../phases/portals.js';
+import { planPortals } from '../portals/plan.js';
+import { readPortalRecords } from '../portals/records.js';
+import { syncPortals, type PortalWriteBack } from '../portals/sync.js';
 import { CredentialsFile } from '../portals/credentials-file.js';
 import { planTableText, syncFooter, syncTable } from '../portals/summary.js';
-import { normalizePortal } from '../records/portal.js';
+import { normalizePortal } from '../portals/normalize.js';
 import type { PortalRecord } from '../records/types.js';
 import { openRowSource } from '../source/open.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -43,7 +43,7 @@ function writeBackFor(rt: Runtime, env: NodeJS.ProcessEnv): PortalWriteBack | nu
   if (!db || !sql) return null;
   return async (credentials) => {
     // Loaded only when configured: it pulls in the MariaDB client.
-    const { writePortalCredentials } = await import('../source/portal-writeback.js');
+    const { writePortalCredentials } = await import('../portals/writeback.js');
     await writePortalCredentials(db, sql, credentials, { env });
   };
 }

@@ -1,6 +1,6 @@
 import type { Runtime } from '../app/runtime.js';
 import { portalJournal } from '../journal/portals.js';
-import { portalsToRollback, rollbackPortals } from '../phases/portal-rollback.js';
+import { portalsToRollback, rollbackPortals } from '../portals/rollback.js';
 
 /** The portal half of `efs-okta rollback`. */
 export const portalRollback = {

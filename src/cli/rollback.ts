@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
 import { InterruptedError, UsageError } from '../core/errors.js';
-import { planRollback, rollbackUsers } from '../phases/rollback.js';
+import { planRollback, rollbackUsers } from '../users/rollback.js';
 import { attachProgress } from '../report/progress.js';
 import { formatDuration } from '../report/summary.js';
 import { configFlags, parseUserKinds, withConfigOptions, type ConfigOptionValues } from './options.js';

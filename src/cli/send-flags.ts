@@ -4,8 +4,8 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import type { UserKind, UserState } from '../core/types.js';
 import type { Journal } from '../journal/types.js';
-import { describeUnmatched, matchList, parseListText, type ListMatch } from '../phases/selection.js';
-import { confirmSending, describeSendPlan, type SendPlan } from '../phases/send-guard.js';
+import { describeUnmatched, matchList, parseListText, type ListMatch } from '../users/selection.js';
+import { confirmSending, describeSendPlan, type SendPlan } from '../users/send-guard.js';
 import { jsonText, terminalText } from '../core/terminal-text.js';
 
 /** The flags `users activate` and `users reactivate` share: who, when, and the confirmation. */

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
 import { InterruptedError, JournalError } from '../core/errors.js';
-import { refreshUsers } from '../phases/refresh.js';
+import { refreshUsers } from '../users/refresh.js';
 import { renderFunnel } from '../report/funnel-text.js';
 import { attachProgress } from '../report/progress.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
 import { writePrivateFile } from '../files/private-file.js';
-import { verifyUsers } from '../phases/verify.js';
+import { verifyUsers } from '../users/verify.js';
 import { csvLine } from '../report/csv.js';
 import { table } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';

@@ -99,3 +99,11 @@ export class FakeClock implements Clock {
 export async function flushMicrotasks(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
+
+/**
+ * How far Okta's clock may be behind ours when the proof compares Okta's `created` with the
+ * moment we marked the record `creating`. Okta's servers keep NTP time; a host a few minutes off
+ * still recovers its lost creates, and a foreign user would also have to match the profile we sent,
+ * be STAGED and sit in our groups (which only this journal's creates fill) to pass.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;

@@ -68,7 +68,7 @@ export class SqliteJournal implements Journal {
     // WAL lets status/report/dashboard read while a run writes. synchronous=NORMAL: in WAL mode a
     // committed transaction survives any process kill; only a power cut (or OS crash) may lose the
     // last few. That is safe here because every Okta call is safe to replay: a user whose `staged`
-    // mark was lost is found by login and proven ours (phases/ownership.ts); if its `creating` mark
+    // mark was lost is found by login and proven ours (users/ownership.ts); if its `creating` mark
     // was lost too, nothing proves it ours and it is reported as a conflict, never adopted or
     // created twice. An activation replayed answers E0000016 (no second email), a portal app is
     // found by its exact label. Measured: 1,000,000

@@ -2,7 +2,7 @@ import type { PasswordHash } from '../core/types.js';
 
 /**
  * The Okta operations the phases use, with the outcomes they branch on made explicit.
- * Implemented over the official SDK (okta/gateway.ts) with our governor as its request executor.
+ * Implemented over the official SDK (app/okta-gateway.ts) with our governor as its request executor.
  * Every method goes through the governor (rate, concurrency, retries); what still throws is final:
  * AuthError (401/403: stop the run) or OktaCallError (retries exhausted, or a 4xx we do not expect).
  */

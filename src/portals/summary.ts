@@ -1,5 +1,5 @@
-import type { PortalPlanEntry } from '../phases/portal-plan.js';
-import type { PortalSyncSummary } from '../phases/portals.js';
+import type { PortalPlanEntry } from './plan.js';
+import type { PortalSyncSummary } from './sync.js';
 import { terminalText } from '../core/terminal-text.js';
 
 /**

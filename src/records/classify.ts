@@ -1,4 +1,4 @@
-import type { SourceRow } from '../source/types.js';
+import type { SourceRow } from '../core/source-row.js';
 import { emailDomain } from './email.js';
 import { SKIP_EXCLUDED, SKIP_FEDERATED } from './reasons.js';
 import { cleanText, show } from './text.js';

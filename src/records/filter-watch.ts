@@ -1,5 +1,5 @@
 import type { UserKind } from '../core/types.js';
-import type { SourceRow } from '../source/types.js';
+import type { SourceRow } from '../core/source-row.js';
 import { cleanText, show } from './text.js';
 import type { UserRules } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { PasswordHash } from '../core/types.js';
-import type { SourceRow } from '../source/types.js';
+import type { SourceRow } from '../core/source-row.js';
 import { federatedSkip, statusSkip } from './classify.js';
 import { emailProblem, loginProblem, normalizeAddress } from './email.js';
 import { normalizeLastLogin } from './fields.js';

@@ -5,7 +5,8 @@ import type { MappedColumn } from './mapped-columns.js';
 import { CsvTokenizer, UnterminatedQuoteError, type CsvRecord } from './csv-tokenizer.js';
 import { canonicalEncoding, looksUtf16, REPLACEMENT_CHARACTER, type ResolvedEncoding } from './encoding.js';
 import { readDecodedText } from './file-text.js';
-import type { RowProblem, RowSource, SourceRow } from './types.js';
+import type { RowSource } from './types.js';
+import type { RowProblem, SourceRow } from '../core/source-row.js';
 
 export interface CsvSourceOptions {
   file: string;

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { canonicalEncoding, looksUtf16 } from './encoding.js';
 import { readDecodedText } from './file-text.js';
 import type { MappedColumn } from './mapped-columns.js';
-import type { RowProblem, RowSource, SourceRow } from './types.js';
+import type { RowSource } from './types.js';
+import type { RowProblem, SourceRow } from '../core/source-row.js';
 
 export interface JsonlSourceOptions {
   file: string;

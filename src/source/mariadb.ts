@@ -6,7 +6,8 @@ import type { MappedColumn } from './mapped-columns.js';
 import { closeConnection, connectMariaDb, describeColumns, explainDbError, run } from './mariadb-connect.js';
 import { rowConverter, type RowConverter } from './mariadb-values.js';
 import { assertSingleSelect } from './sql-statement.js';
-import type { RowSource, SourceRow } from './types.js';
+import type { RowSource } from './types.js';
+import type { SourceRow } from '../core/source-row.js';
 
 /**
  * The `database` source: one configured SELECT per kind, streamed from MariaDB/MySQL with mysql2.

@@ -5,7 +5,8 @@ import type { Kind } from '../core/types.js';
 import { openCsvSource } from './csv.js';
 import { openJsonlSource } from './jsonl.js';
 import { mappedColumns, type SourceKind } from './mapped-columns.js';
-import type { RowSource, SourceRow } from './types.js';
+import type { RowSource } from './types.js';
+import type { SourceRow } from '../core/source-row.js';
 
 export type SourceType = 'csv' | 'jsonl' | 'database';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { DIST_CLI, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli, type CliResult } from '../phases/lifecycle-helpers.js';
+import { runCli, type CliResult } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 let stateDir = '';

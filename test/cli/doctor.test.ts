@@ -5,7 +5,7 @@ import type { JWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src/app/doctor.js';
 import { samplesConfig, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

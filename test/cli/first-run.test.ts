@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../../src/journal/sqlite.js';
 import { samplesConfig, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 /**
  * What a new user trips over on a first run: a filter written with another installation's values,

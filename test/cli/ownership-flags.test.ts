@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { editableConfig, runCli } from '../phases/lifecycle-helpers.js';
+import { editableConfig, runCli } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

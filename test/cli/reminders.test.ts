@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 /**
  * The activation funnel end to end through the CLI against the simulator: a wave of panelists is

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../../src/journal/sqlite.js';
 import type { StatusModel } from '../../src/report/status-model.js';
 import { oktaLogins, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openJournal } from '../../src/journal/sqlite.js';
 import { buildStatus, type StatusModel } from '../../src/report/status-model.js';
 import { DIST_CLI, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli, until } from '../phases/lifecycle-helpers.js';
+import { runCli, until } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

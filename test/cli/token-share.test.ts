@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { samplesConfig, testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

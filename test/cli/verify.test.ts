@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VerifyResult } from '../../src/phases/verify.js';
+import type { VerifyResult } from '../../src/users/verify.js';
 import { testInstallation, type TestInstallation } from '../helpers/installation.js';
-import { runCli } from '../phases/lifecycle-helpers.js';
+import { runCli } from '../users/lifecycle-helpers.js';
 
 let inst: TestInstallation | null = null;
 afterEach(async () => {

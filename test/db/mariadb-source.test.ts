@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
 import { checkDatabaseSource, openMariaDbSource } from '../../src/source/mariadb.js';
-import type { SourceRow } from '../../src/source/types.js';
+import type { SourceRow } from '../../src/core/source-row.js';
 import { exampleQueries, extraPanelists, readSample } from './efs-fixture.js';
 import { describeMariaDb, withEfsSamplesServer, type PrivateMariaDb } from './mariadb-server.js';
 

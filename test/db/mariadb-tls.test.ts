@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
 import { openMariaDbSource } from '../../src/source/mariadb.js';
-import type { SourceRow } from '../../src/source/types.js';
+import type { SourceRow } from '../../src/core/source-row.js';
 import { describeMariaDb, startMariaDb, type PrivateMariaDb } from './mariadb-server.js';
 
 async function collect(rows: AsyncIterable<SourceRow>): Promise<SourceRow[]> {

@@ -73,7 +73,7 @@ portals: { credentialsFile: handover/portal-credentials.json }
 ${extra}`;
 }
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/samples/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/samples', import.meta.url));
 
 /**
  * The same person twice, which the samples only show with one of the two blocked: a panelist whose

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
-import { assertPortalWriteBack, writePortalCredentials } from '../../src/source/portal-writeback.js';
+import { assertPortalWriteBack, writePortalCredentials } from '../../src/portals/writeback.js';
 import { describeMariaDb, withEfsSamplesServer, type PrivateMariaDb } from './mariadb-server.js';
 
 const UPDATE = 'UPDATE portals SET oidc_client_id = :clientId, oidc_client_secret = :clientSecret WHERE portal_id = :portalKey';

@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { DatabaseConfig, ParsedConfig } from '../../src/config/schema.js';
 import { mappedColumns, type SourceKind } from '../../src/source/mapped-columns.js';
 import { checkDatabaseSource, openMariaDbSource } from '../../src/source/mariadb.js';
-import { writePortalCredentials } from '../../src/source/portal-writeback.js';
+import { writePortalCredentials } from '../../src/portals/writeback.js';
 import { describeMariaDb, loadEfsSamples, startMariaDb, type PrivateMariaDb } from './mariadb-server.js';
 
 /** docs/database.md (the README links it) is a contract: its config must parse, its queries run, its GRANTs suffice. */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openRuntime, userSourceSpecs, type Runtime } from '../../src/app/runtime.js';
 import { FakeClock, type Clock } from '../../src/core/clock.js';
-import { createUsers, type CreateOptions, type CreateSummary } from '../../src/phases/create.js';
-import { snapshotUsers } from '../../src/phases/plan.js';
+import { createUsers, type CreateOptions, type CreateSummary } from '../../src/users/create.js';
+import { snapshotUsers } from '../../src/users/plan.js';
 import { startSimulator, type SimOptions, type Simulator } from '../../src/sim/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

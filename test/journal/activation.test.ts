@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pageByLastLogin } from '../../src/journal/activation.js';
 import { openJournal, type SqliteJournal } from '../../src/journal/sqlite.js';
-import { selectedRows } from '../../src/phases/activate-order.js';
-import { matchList, parseListText } from '../../src/phases/selection.js';
+import { selectedRows } from '../../src/users/activate-order.js';
+import { matchList, parseListText } from '../../src/users/selection.js';
 import { personalData, seedRecords, settle } from '../report/fixture.js';
 
 /**
  * journal/activation (migration 009): the funnel aggregates per wave and over time, --order
- * last-login paging, and phases/selection: --only/--exclude lines that match nobody, with why.
+ * last-login paging, and users/selection: --only/--exclude lines that match nobody, with why.
  */
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 const DAY = 86_400_000;
@@ -69,7 +69,7 @@ describe('journal/activation: the funnel', () => {
   });
 });
 
-describe('phases/activate-order: --order last-login', () => {
+describe('users/activate-order: --order last-login', () => {
   it('pages staged users by most recent EFS sign-in, users without one last, and keeps activating rows first', async () => {
     seedRecords(j, T0, { panelist: 7 });
     settle(j, 'panelist', 7, T0, 'staged');
@@ -88,7 +88,7 @@ describe('phases/activate-order: --order last-login', () => {
   });
 });
 
-describe('phases/selection: list files', () => {
+describe('users/selection: list files', () => {
   it('matches keys and logins (any case), and gives each line that selects nobody its reason', () => {
     seedRecords(j, T0, { panelist: 3, invalid: 1, federated: 1 });
     settle(j, 'panelist', 2, T0, 'staged');

@@ -10,7 +10,7 @@ import { AuthError, ConfigError, OktaCallError } from '../../src/core/errors.js'
 import { CoreEmitter } from '../../src/core/events.js';
 import { normalizeOrgUrl, resolveCredentials } from '../../src/okta/client.js';
 import { GovernedRequestExecutor } from '../../src/okta/executor.js';
-import { openOktaGateway } from '../../src/okta/gateway.js';
+import { openOktaGateway } from '../../src/app/okta-gateway.js';
 import { Governor } from '../../src/okta/governor.js';
 
 /**

@@ -10,7 +10,7 @@ import { AuthError } from '../../src/core/errors.js';
 import { CoreEmitter } from '../../src/core/events.js';
 import { authMessage } from '../../src/okta/auth-messages.js';
 import { dpopHtu } from '../../src/okta/dpop.js';
-import { openOktaGateway, type GovernedOktaGateway } from '../../src/okta/gateway.js';
+import { openOktaGateway, type GovernedOktaGateway } from '../../src/app/okta-gateway.js';
 import type { DpopMode } from '../../src/okta/oauth-token.js';
 import { ruleFor } from '../../src/okta/retry-table.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { CoreEmitter } from '../../src/core/events.js';
-import { openOktaGateway, type GovernedOktaGateway } from '../../src/okta/gateway.js';
+import { openOktaGateway, type GovernedOktaGateway } from '../../src/app/okta-gateway.js';
 import type { OktaUserProfile } from '../../src/okta/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { joinUrl, MAX_LABEL_LENGTH, portalAppInput, portalLabel, settingsDiff, settingsHash } from '../../src/phases/portal-settings.js';
-import { markDuplicateKeys } from '../../src/phases/portal-records.js';
+import { joinUrl, MAX_LABEL_LENGTH, portalAppInput, portalLabel, settingsDiff, settingsHash } from '../../src/portals/settings.js';
+import { markDuplicateKeys } from '../../src/portals/records.js';
 import type { OidcApp } from '../../src/okta/types.js';
 import type { PortalRecord } from '../../src/records/types.js';
 

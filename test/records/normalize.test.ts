@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeUser } from '../../src/records/normalize.js';
-import { buildUserRules } from '../../src/records/rules.js';
+import { buildUserRules } from '../../src/config/user-rules.js';
 import type { UserRules } from '../../src/records/types.js';
-import type { SourceRow } from '../../src/source/types.js';
+import type { SourceRow } from '../../src/core/source-row.js';
 import { outcome } from '../fixtures/read-records.js';
 
 const rules: UserRules = {

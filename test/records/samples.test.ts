@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { buildUserRules } from '../../src/records/rules.js';
+import { buildUserRules } from '../../src/config/user-rules.js';
 import type { PortalRecord, UserRecord } from '../../src/records/types.js';
 import { openRowSource } from '../../src/source/open.js';
 import { byKey, outcome, readPortals, readUsers } from '../fixtures/read-records.js';

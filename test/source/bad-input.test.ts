@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortalSourceConfig, UserSourceConfig } from '../../src/config/schema.js';
 import { SourceError } from '../../src/core/errors.js';
-import { buildUserRules } from '../../src/records/rules.js';
+import { buildUserRules } from '../../src/config/user-rules.js';
 import type { PortalRecord, UserRecord } from '../../src/records/types.js';
 import { openRowSource } from '../../src/source/open.js';
 import { BAD_INPUT, DEFAULT_SOURCE, FEDERATED_DOMAINS, type BadInputCase } from '../fixtures/bad-input/manifest.js';

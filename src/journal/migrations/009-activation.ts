@@ -8,7 +8,7 @@ import type { Migration } from './index.js';
  * - reminders: how many reminder links were sent after the first;
  * - reminding_at: written before a reminder call, cleared when its outcome is recorded. Okta's
  *   reactivate leaves the user PROVISIONED, so a run killed mid-call cannot tell from the user
- *   whether it went out: the System Log does (see phases/reminders.ts).
+ *   whether it went out: the System Log does (see users/reminders.ts).
  * - okta_status / okta_last_login / password_set_at / refreshed_at: what `users refresh` read.
  */
 export const m009: Migration = {
