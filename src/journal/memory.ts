@@ -85,8 +85,9 @@ export class MemoryJournal implements JournalStores {
         logins.add(r.loginKey);
       }
       const fields = sourceFields(r);
-      const raw: Record<string, unknown> = { ours: 0, dirty: 0, password_imported: 0, attempts: 0, updated_at: now };
-      for (const c of SNAP_COLUMNS) raw[c.column] = toSql(c.codec, fields[c.field]);
+      const raw: Record<string, unknown> = Object.fromEntries(RECORD_COLUMNS.map((c) => [c.field, null]));
+      Object.assign(raw, { ours: 0, dirty: 0, passwordImported: 0, attempts: 0, updatedAt: now });
+      for (const c of SNAP_COLUMNS) raw[c.field] = toSql(c.codec, fields[c.field]);
       this.data.records.set(id(r.kind, r.key), toJournalRow(raw));
     }
   }

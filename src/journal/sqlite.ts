@@ -9,7 +9,7 @@ import { activationLogOf, type SqliteActivationLog } from './activation.js';
 import { migrations } from './migrations/index.js';
 import { isAlive, lockedError, thisProcess } from './lock.js';
 import { damagedJournalCode, damagedJournalError, missingFolderError } from './open-errors.js';
-import { toJournalRow, type RecordRowSql } from './rows.js';
+import { recordSelect, toJournalRow, type RecordRowSql } from './rows.js';
 import { SqliteSnapshot } from './snapshot.js';
 import type { Journal } from './contracts.js';
 import type { ActivityEntry, GroupEntry, JournalRow, LockHolder, RunEntry, SnapshotWriter, StateChange } from './types.js';
@@ -190,16 +190,16 @@ export class SqliteJournal implements Journal {
   }
 
   get(kind: Kind, key: string): JournalRow | null {
-    const row = this.db.prepare('SELECT * FROM records WHERE kind = ? AND key = ?').get(kind, key) as RecordRowSql | undefined;
+    const row = this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE kind = ? AND key = ?`).get(kind, key) as RecordRowSql | undefined;
     return row ? toJournalRow(row) : null;
   }
 
   findByLoginKey(loginKey: string): JournalRow[] {
-    return (this.db.prepare('SELECT * FROM records WHERE login_key = ?').all(loginKey) as RecordRowSql[]).map(toJournalRow);
+    return (this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE login_key = ?`).all(loginKey) as RecordRowSql[]).map(toJournalRow);
   }
 
   findByOktaId(oktaId: string): JournalRow[] {
-    return (this.db.prepare('SELECT * FROM records WHERE okta_id = ?').all(oktaId) as RecordRowSql[]).map(toJournalRow);
+    return (this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE okta_id = ?`).all(oktaId) as RecordRowSql[]).map(toJournalRow);
   }
 
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[] {
@@ -213,7 +213,7 @@ export class SqliteJournal implements Journal {
       if (rows.length >= limit) break;
       if (after && kind < after.kind) continue;
       const fromKey = after && kind === after.kind ? after.key : null;
-      const sql = `SELECT * FROM records WHERE kind = ?${fromKey === null ? '' : ' AND key > ?'} AND ${where} ORDER BY key LIMIT ?`;
+      const sql = `SELECT ${recordSelect(this.db)} FROM records WHERE kind = ?${fromKey === null ? '' : ' AND key > ?'} AND ${where} ORDER BY key LIMIT ?`;
       const params: (string | number)[] = fromKey === null ? [kind] : [kind, fromKey];
       params.push(...filter.states, limit - rows.length);
       for (const r of this.prepared(sql).all(...params) as RecordRowSql[]) rows.push(toJournalRow(r));
@@ -255,7 +255,7 @@ export class SqliteJournal implements Journal {
 
   *all(kinds?: Kind[]): IterableIterator<JournalRow> {
     const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
-    for (const row of this.db.prepare(`SELECT * FROM records ${where} ORDER BY kind, key`).iterate(...(kinds ?? []))) {
+    for (const row of this.db.prepare(`SELECT ${recordSelect(this.db)} FROM records ${where} ORDER BY kind, key`).iterate(...(kinds ?? []))) {
       yield toJournalRow(row as RecordRowSql);
     }
   }
