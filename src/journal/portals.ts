@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { JournalError } from '../core/errors.js';
-import type { PortalState } from '../core/types.js';
+import type { PortalState, PortalStateChange } from '../core/lifecycle/portal.js';
 import type { SqliteJournal } from './sqlite.js';
 
 /**
@@ -38,19 +38,8 @@ export interface PortalSourceFields {
   redirectUris: string[];
 }
 
-/** A state change; fields left undefined keep their value. There is no field for a secret. */
-export interface PortalChange {
-  state: PortalState;
-  reason?: string | null;
-  message?: string | null;
-  settingsHash?: string | null;
-  appId?: string | null;
-  clientId?: string | null;
-  label?: string | null;
-  secretIssuedAt?: number | null;
-  attemptsIncrement?: boolean;
-  lastError?: string | null;
-}
+/** A change of a portal row: the lifecycle's (src/core/lifecycle/portal.ts). */
+export type PortalChange = PortalStateChange;
 
 export interface PortalJournal {
   get(key: string): PortalRow | null;

@@ -1,5 +1,7 @@
-import type { Kind, PasswordHash, RecordState, UserKind } from '../core/types.js';
-import type { ActivationMode, JournalRow, Ownership } from './types.js';
+import type { RecordState } from '../core/lifecycle/record.js';
+import type { ActivationMode, Ownership } from '../core/lifecycle/user.js';
+import type { Kind, PasswordHash, UserKind } from '../core/types.js';
+import type { JournalRow } from './types.js';
 
 /** The raw shape of a `records` row as SQLite returns it. */
 export interface RecordRowSql {
