@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import type { UserKind, UserState } from '../core/types.js';
+import type { UserState } from '../core/lifecycle/user.js';
+import type { UserKind } from '../core/types.js';
 import type { Journal } from '../journal/types.js';
 import { describeUnmatched, matchList, parseListText, type ListMatch } from '../users/selection.js';
 import { confirmSending, describeSendPlan, type SendPlan } from '../users/send-guard.js';
@@ -43,7 +44,7 @@ export interface Selection {
  * Matches --only and --exclude against the journal. Every line that selects nobody is printed
  * with its reason; unless --ignore-unmatched, that stops the command before anything is sent.
  */
-export function selectFromLists(journal: Journal, flags: SendFlags, kinds: UserKind[], sendable: UserState[], out: NodeJS.WritableStream = process.stdout): Selection {
+export function selectFromLists(journal: Journal, flags: SendFlags, kinds: UserKind[], sendable: readonly UserState[], out: NodeJS.WritableStream = process.stdout): Selection {
   const result: Selection = {};
   const problems: string[] = [];
   const use = (flag: '--only' | '--exclude', file: string | undefined): ListMatch | null => {

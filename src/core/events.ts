@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Kind, RecordState } from './types.js';
+import type { RecordState } from './lifecycle/record.js';
+import type { Kind } from './types.js';
 
 /**
  * Typed events the core emits. Progress bars, NDJSON logs, reports and the dashboard subscribe;

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { UserKind, UserState } from '../core/types.js';
+import { COUNTED_ACTIVE, COUNTED_PROVISIONED, type UserState } from '../core/lifecycle/user.js';
+import type { UserKind } from '../core/types.js';
+import { inStates } from './state-sql.js';
 import { recordSelect, toJournalRow, type RecordRowSql } from './rows.js';
 import type { JournalRow } from './types.js';
 
@@ -174,10 +176,12 @@ export class SqliteActivationLog implements ActivationLog {
   }
 }
 
+const PROVISIONED = `r.state ${inStates(COUNTED_PROVISIONED)}`;
+const ACTIVE = `r.state ${inStates(COUNTED_ACTIVE)}`;
 const COUNTS_SQL = `COUNT(*) AS emailed,
-  SUM(r.state = 'provisioned') AS provisioned,
-  SUM(r.state = 'provisioned' AND a.link_expires_at <= @now) AS expired,
-  SUM(r.state = 'active') AS passwordSet,
+  SUM(${PROVISIONED}) AS provisioned,
+  SUM(${PROVISIONED} AND a.link_expires_at <= @now) AS expired,
+  SUM(${ACTIVE}) AS passwordSet,
   SUM(a.okta_last_login IS NOT NULL) AS signedIn,
   SUM(a.reminders > 0) AS reminded,
   SUM(a.reminders) AS reminders`;
@@ -202,7 +206,7 @@ export function funnelOf(db: Database.Database, now: number, bucketMs = 86_400_0
   };
   // lastLogin is an ISO text: its epoch ms, for the buckets.
   const loginMs = "CAST((julianday(a.okta_last_login) - 2440587.5) * 86400000 AS INTEGER)";
-  const series = { emailed: bucket('a.first_emailed_at'), passwordSet: bucket("CASE WHEN r.state = 'active' THEN a.password_set_at END"), signedIn: bucket(loginMs) };
+  const series = { emailed: bucket('a.first_emailed_at'), passwordSet: bucket(`CASE WHEN ${ACTIVE} THEN a.password_set_at END`), signedIn: bucket(loginMs) };
   const times = [...new Set([...series.emailed.keys(), ...series.passwordSet.keys(), ...series.signedIn.keys()])].sort((x, y) => x - y);
   const points: FunnelPoint[] = [];
   const run = { emailed: 0, passwordSet: 0, signedIn: 0 };
@@ -215,7 +219,7 @@ export function funnelOf(db: Database.Database, now: number, bucketMs = 86_400_0
       if (points.length > 400) break;
     }
   }
-  const extra = db.prepare(`SELECT MIN(CASE WHEN r.state = 'provisioned' THEN a.emailed_at END) AS oldest, MAX(a.refreshed_at) AS refreshed ${from}`).get() as { oldest: number | null; refreshed: number | null };
+  const extra = db.prepare(`SELECT MIN(CASE WHEN ${PROVISIONED} THEN a.emailed_at END) AS oldest, MAX(a.refreshed_at) AS refreshed ${from}`).get() as { oldest: number | null; refreshed: number | null };
   return { totals, waves, points, bucketMs, oldestWaitingSince: extra.oldest, lastRefreshAt: extra.refreshed };
 }
 

@@ -1,4 +1,6 @@
-import type { Kind, PortalState, RecordState, UserKind } from '../core/types.js';
+import type { PortalState } from '../core/lifecycle/portal.js';
+import type { RecordState } from '../core/lifecycle/record.js';
+import type { Kind, UserKind } from '../core/types.js';
 import type {
   ActivityEntry, GroupEntry, JournalRow, LockHolder, PortalChange, PortalRow, PortalSourceFields, RunEntry, SnapshotWriter, StateChange,
 } from './types.js';

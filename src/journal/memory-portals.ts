@@ -1,5 +1,5 @@
 import { JournalError } from '../core/errors.js';
-import type { PortalState } from '../core/types.js';
+import type { PortalState } from '../core/lifecycle/portal.js';
 import { columnsWith, fromSql, PORTAL_COLUMNS, toSql } from './columns.js';
 import type { PortalStore } from './contracts.js';
 import type { PortalChange, PortalRow, PortalSourceFields } from './types.js';

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { JournalError } from '../core/errors.js';
-import type { Kind, RecordState, UserKind } from '../core/types.js';
+import type { RecordState } from '../core/lifecycle/record.js';
+import type { Kind, UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
 import { columnsWith, fromSql, RECORD_COLUMNS, toSql } from './columns.js';
 import type { JournalStores, PortalStore } from './contracts.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { JournalError } from '../core/errors.js';
-import type { PortalState } from '../core/types.js';
+import type { PortalState } from '../core/lifecycle/portal.js';
 import { columnList, columnsWith, PORTAL_COLUMNS, toSql } from './columns.js';
 import type { PortalStore } from './contracts.js';
 import { toPortalRow, type RowSql } from './rows.js';

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { DEACTIVATION, GONE, MAY_HOLD_OKTA_USER, REACTIVATION_PENDING, RECREATE } from '../core/lifecycle/user.js';
 import type { UserKind } from '../core/types.js';
+import { inStates, notInStates } from './state-sql.js';
 import type { UserRecord } from '../records/types.js';
 import { columnList, columnsWith, RECORD_COLUMNS, toSql } from './columns.js';
 import type { ActiveMilestones, JournalRow, PlanCounts, SnapshotWriter } from './types.js';
@@ -18,13 +20,8 @@ import type { ActiveMilestones, JournalRow, PlanCounts, SnapshotWriter } from '.
  */
 const BATCH = 5000;
 
-/** States from which a record that is pending in the source is (re)created. */
-const RECREATE_STATES = `('pending','creating','skipped','invalid','duplicate','deleted')`;
-/**
- * States of a record that has (or had) an Okta user we track. `removed` and `failed` included: such a
- * row may hold an Okta user this journal created, which must never be forgotten.
- */
-const OWNED_STATES = `('staged','activating','provisioned','active','linked','updating','conflict','deactivating','deactivated','removed','failed')`;
+const OWNED = `r.ours = 1 AND r.okta_id IS NOT NULL AND r.state ${inStates(MAY_HOLD_OKTA_USER)}`;
+const DEACTIVATED = `records.state ${inStates(DEACTIVATION)} AND records.reason IS NOT '${REACTIVATION_PENDING}'`;
 
 export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale' | 'preferredLanguage'>): string {
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale, r.preferredLanguage])).digest('base64');
@@ -134,7 +131,7 @@ export class SqliteSnapshot implements SnapshotWriter {
       CREATE TEMP TABLE snap_rank AS
         SELECT s.kind, s.key, s.login_key,
           ROW_NUMBER() OVER (PARTITION BY s.login_key ORDER BY
-            (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${OWNED_STATES}) DESC,
+            (${OWNED}) DESC,
             CASE s.kind WHEN 'admin' THEN 0 ELSE 1 END,
             COALESCE(s.last_login, '') DESC,
             s.seq) AS rn,
@@ -164,14 +161,14 @@ export class SqliteSnapshot implements SnapshotWriter {
           WHEN snap.state <> 'pending' THEN
             -- 'creating': the user may exist in Okta (a crash before the answer was recorded).
             -- Already removed (or failed) rows stay removed: their Okta user is still ours to deactivate.
-            CASE WHEN (r.okta_id IS NOT NULL AND r.ours = 1 AND r.state IN ${OWNED_STATES}) OR r.state = 'creating'
+            CASE WHEN (${OWNED}) OR r.state = 'creating'
               THEN 'removed' ELSE snap.state END
           WHEN r.kind IS NULL THEN 'create'
           WHEN r.state = 'failed' THEN 'retry'
           WHEN r.state = 'removed' AND r.okta_id IS NOT NULL THEN 'retry'
           -- Deactivated by --deactivate-removed and back in the source: never "done already".
           WHEN r.state = 'deactivated' AND r.ours = 1 AND r.okta_id IS NOT NULL THEN 'reactivate'
-          WHEN r.state IN ${RECREATE_STATES} OR r.state = 'removed' THEN 'create'
+          WHEN r.state ${inStates(RECREATE)} OR r.state = 'removed' THEN 'create'
           WHEN r.state = 'conflict' THEN 'conflict'
           WHEN r.ours = 1 AND r.okta_id IS NOT NULL
             AND (r.synced_hash IS NOT snap.source_hash OR r.groups IS NOT snap.groups) THEN 'update'
@@ -206,7 +203,7 @@ export class SqliteSnapshot implements SnapshotWriter {
       }
     }
     for (const kind of this.kinds) {
-      const gone = this.db.prepare(`SELECT COUNT(*) AS n FROM main.records r WHERE r.kind = ? AND r.state NOT IN ('removed','deleted')
+      const gone = this.db.prepare(`SELECT COUNT(*) AS n FROM main.records r WHERE r.kind = ? AND r.state ${notInStates(GONE)}
         AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = r.kind AND s.key = r.key)`).get(kind) as { n: number };
       get(kind).removed += gone.n;
     }
@@ -243,19 +240,19 @@ export class SqliteSnapshot implements SnapshotWriter {
           state = CASE s.cat
             WHEN 'create' THEN CASE WHEN records.state = 'creating' THEN 'creating' ELSE 'pending' END
             WHEN 'retry' THEN CASE WHEN records.state = 'removed' THEN 'creating' ELSE records.state END
-            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') THEN records.state ELSE 'removed' END
+            WHEN 'removed' THEN CASE WHEN records.state ${inStates(DEACTIVATION)} THEN records.state ELSE 'removed' END
             WHEN 'skipped' THEN 'skipped' WHEN 'invalid' THEN 'invalid' WHEN 'duplicate' THEN 'duplicate'
             ELSE records.state END,
           reason = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') AND records.reason IS NOT 'reactivation.pending'
+            WHEN 'removed' THEN CASE WHEN ${DEACTIVATED}
               THEN records.reason ELSE 'removed.excluded' END
-            WHEN 'reactivate' THEN 'reactivation.pending'
+            WHEN 'reactivate' THEN '${REACTIVATION_PENDING}'
             WHEN 'skipped' THEN s.reason WHEN 'invalid' THEN s.reason WHEN 'duplicate' THEN s.reason
             ELSE records.reason END,
           message = CASE s.cat
             WHEN 'create' THEN NULL
-            WHEN 'removed' THEN CASE WHEN records.state IN ('deactivating','deactivated') AND records.reason IS NOT 'reactivation.pending'
+            WHEN 'removed' THEN CASE WHEN ${DEACTIVATED}
               THEN records.message ELSE 'no longer to be synced: ' || COALESCE(s.message, s.reason) END
             WHEN 'reactivate' THEN 'back in the source; its Okta user (ours) was deactivated: "efs-okta users activate" reactivates it'
             WHEN 'skipped' THEN s.message WHEN 'invalid' THEN s.message WHEN 'duplicate' THEN s.message
@@ -265,11 +262,11 @@ export class SqliteSnapshot implements SnapshotWriter {
         FROM snap s WHERE s.kind = records.kind AND s.key = records.key`).run({ now });
       const gone = this.db.prepare(`UPDATE main.records SET state = 'removed', reason = 'removed.missing',
           message = 'no longer in the source', dirty = 0, updated_at = @now
-        WHERE kind = @kind AND state NOT IN ('removed','deleted','deactivating','deactivated')
+        WHERE kind = @kind AND state ${notInStates([...GONE, ...DEACTIVATION])}
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
       // A deactivated record that was waiting for reactivation and left again: just deactivated.
       const goneAgain = this.db.prepare(`UPDATE main.records SET reason = 'removed.missing', message = 'no longer in the source',
-          updated_at = @now WHERE kind = @kind AND state = 'deactivated' AND reason = 'reactivation.pending'
+          updated_at = @now WHERE kind = @kind AND state = 'deactivated' AND reason = '${REACTIVATION_PENDING}'
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
       for (const kind of kinds) {
         gone.run({ now, kind });

@@ -1,4 +1,8 @@
-import type { Kind, PasswordHash, PortalState, RecordState, UserKind } from '../core/types.js';
+import type { PortalState, PortalStateChange } from '../core/lifecycle/portal.js';
+import type { RecordState } from '../core/lifecycle/record.js';
+import type { UserStateChange } from '../core/lifecycle/user-transitions.js';
+import type { ActivationMode, Ownership } from '../core/lifecycle/user.js';
+import type { Kind, PasswordHash, UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
 
 /** A user or portal row of the journal, as the phases see it. */
@@ -41,16 +45,6 @@ export interface JournalRow {
   activation: ActivationMode | null;
 }
 
-/**
- * Why a user is ours: `created` (the id came back from our create), `recovered` (a create of ours
- * whose answer was lost, proven by login, profile, STAGED, creation time and groups), `inherited`
- * (the user of a record of ours that left the source, taken over by a new key with its login).
- */
-export type Ownership = 'created' | 'recovered' | 'inherited';
-
-/** `link` = --no-email: the link exists only in Okta's answer; lost with it unless written. */
-export type ActivationMode = 'email' | 'link' | 'none';
-
 /** What the snapshot of the source says should happen to each record, per kind. */
 export interface PlanCounts {
   kind: UserKind;
@@ -68,21 +62,8 @@ export interface PlanCounts {
   removed: number;
 }
 
-export interface StateChange {
-  state: RecordState;
-  reason?: string | null;
-  message?: string | null;
-  oktaId?: string | null;
-  ours?: boolean;
-  syncedHash?: string | null;
-  clearPasswordHash?: boolean;
-  passwordImported?: boolean;
-  dirty?: boolean;
-  attemptsIncrement?: boolean;
-  lastError?: string | null;
-  ownership?: Ownership | null;
-  activation?: ActivationMode | null;
-}
+/** A state change of a user row: the lifecycle's (src/core/lifecycle/user-transitions.ts). */
+export type StateChange = UserStateChange;
 
 export interface LockHolder {
   pid: number;
@@ -155,19 +136,8 @@ export interface PortalSourceFields {
   redirectUris: string[];
 }
 
-/** A state change; fields left undefined keep their value. There is no field for a secret. */
-export interface PortalChange {
-  state: PortalState;
-  reason?: string | null;
-  message?: string | null;
-  settingsHash?: string | null;
-  appId?: string | null;
-  clientId?: string | null;
-  label?: string | null;
-  secretIssuedAt?: number | null;
-  attemptsIncrement?: boolean;
-  lastError?: string | null;
-}
+/** A change of a portal row: the lifecycle's (core/lifecycle/portal.ts). There is no field for a secret. */
+export type PortalChange = PortalStateChange;
 
 /** The composite journal and its small contracts live in contracts.ts; re-exported for the callers that import it from here. */
 export type { Journal } from './contracts.js';

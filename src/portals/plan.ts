@@ -1,3 +1,4 @@
+import { PORTAL_RESUME } from '../core/lifecycle/portal.js';
 import type { PortalJournal } from '../journal/portals.js';
 import type { PortalRecord } from '../records/types.js';
 import { markDuplicateKeys, markUnlabelable } from './records.js';
@@ -41,7 +42,7 @@ export function planPortals(
     const row = portals.get(record.key);
     const base = { key: record.key, label: wanted.label, reason: null, message: null };
     if (!row || row.appId === null) {
-      const resume = row !== null && (row.state === 'registering' || row.state === 'failed');
+      const resume = row !== null && PORTAL_RESUME.includes(row.state);
       return { ...base, action: resume ? 'resume' : 'create', newSecret: true };
     }
     const newSecret = row.secretIssuedAt === null || options.rotateSecret === record.key;

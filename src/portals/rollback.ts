@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
+import { PORTAL_IN_FLIGHT, toDeleting, toPortalDeleted, toPortalFailed, type PortalLifecycle } from '../core/lifecycle/portal.js';
 import type { PortalJournal, PortalRow } from '../journal/portals.js';
 import type { OktaGateway } from '../okta/types.js';
 import { locateApp } from './app.js';
@@ -13,7 +14,7 @@ import { failureCode, isFatal } from '../run/failure.js';
  * exact label, so an app Okta made without telling us is removed too.
  */
 function ours(row: PortalRow): boolean {
-  return (row.appId !== null || row.state === 'registering' || row.state === 'deleting') && row.state !== 'deleted';
+  return (row.appId !== null || PORTAL_IN_FLIGHT.includes(row.state)) && row.state !== 'deleted';
 }
 
 export function portalsToRollback(portals: PortalJournal): PortalRow[] {
@@ -25,23 +26,23 @@ export async function rollbackPortals(
   options: { signal?: AbortSignal } = {},
 ): Promise<{ deleted: number; failed: number }> {
   const { portals, okta, emitter, clock } = deps;
+  const life: PortalLifecycle = { portals, emitter, now: () => clock.now() };
   const result = { deleted: 0, failed: 0 };
   for (const row of portalsToRollback(portals)) {
     if (options.signal?.aborted) break;
     try {
-      portals.update(row.key, { state: 'deleting' }, clock.now());
+      toDeleting(life, row.key);
       const { app } = await locateApp(okta, row.appId, row.label ? [row.label] : []);
       if (app) {
         if (app.status === 'ACTIVE') await okta.deactivateApp(app.id);
         await okta.deleteApp(app.id);
       }
-      portals.update(row.key, { state: 'deleted', reason: 'rollback', message: app ? `app ${app.id} deactivated and deleted by rollback` : 'no app found in Okta', secretIssuedAt: null }, clock.now());
+      toPortalDeleted(life, row.key, app ? `app ${app.id} deactivated and deleted by rollback` : 'no app found in Okta');
       result.deleted++;
     } catch (err) {
       if (isFatal(err)) throw err;
       const code = failureCode(err);
-      portals.update(row.key, { state: 'failed', reason: `rollback.${code}`, message: describeError(err), attemptsIncrement: true, lastError: code }, clock.now());
-      emitter.emit('portal:failed', { key: row.key, code, message: describeError(err) });
+      toPortalFailed(life, row.key, { reason: `rollback.${code}`, code, message: describeError(err), attemptsIncrement: true, lastError: code });
       result.failed++;
     }
   }

@@ -1,8 +1,11 @@
 import type { Clock } from '../core/clock.js';
 import { AuthError, describeError, InterruptedError, isEfsOktaError, OktaUnreachableError, UsageError } from '../core/errors.js';
 import type { CoreEmitter } from '../core/events.js';
-import type { PortalState, UserKind } from '../core/types.js';
-import type { PortalChange, PortalJournal, PortalRow } from '../journal/portals.js';
+import {
+  noteSecret, PORTAL_LEFT_ALONE, toAdoptingApp, toAppCreated, toPortalFailed, toPortalInvalid, toPortalRemoved, toRegistered, toRegistering, type PortalLifecycle,
+} from '../core/lifecycle/portal.js';
+import type { UserKind } from '../core/types.js';
+import type { PortalJournal, PortalRow } from '../journal/portals.js';
 import type { GroupRegistry, MetaStore } from '../journal/contracts.js';
 import type { OidcApp, OidcAppInput, OktaGateway } from '../okta/types.js';
 import { CredentialsFileError, type CredentialsSink, type PortalCredentialEntry } from './credentials-file.js';
@@ -72,10 +75,9 @@ export interface PortalSyncSummary {
   interrupted: boolean;
 }
 
-const LEAVE_ALONE: PortalState[] = ['removed', 'deleting', 'deleted'];
-
 interface Ctx {
   deps: PortalDeps;
+  life: PortalLifecycle;
   options: PortalSyncOptions;
   groupIds: Map<UserKind, string>;
 }
@@ -91,7 +93,7 @@ export async function syncPortals(deps: PortalDeps, input: PortalRecord[], optio
   const groupIds = anyValid
     ? await ensureGroups({ journal: deps.journal, okta: deps.okta, now: () => clock.now() }, options.installation, options.assignGroups, options.groupNames)
     : new Map<UserKind, string>();
-  const ctx: Ctx = { deps, options, groupIds };
+  const ctx: Ctx = { deps, life: { portals: deps.portals, emitter, now: () => clock.now() }, options, groupIds };
   const summary: PortalSyncSummary = {
     outcomes: [],
     counts: { created: 0, adopted: 0, updated: 0, unchanged: 0, invalid: 0, failed: 0 },
@@ -115,28 +117,13 @@ export async function syncPortals(deps: PortalDeps, input: PortalRecord[], optio
   return summary;
 }
 
-function setState(ctx: Ctx, key: string, change: PortalChange): void {
-  const { portals, emitter, clock } = ctx.deps;
-  const before = portals.get(key);
-  portals.update(key, change, clock.now());
-  if (before?.state !== change.state) {
-    emitter.emit('record:state', { kind: 'portal', key, from: before?.state ?? null, to: change.state, reason: change.reason ?? null });
-  }
-}
-
-/** Records a fact about the portal without changing its state. */
-function note(ctx: Ctx, key: string, change: Omit<PortalChange, 'state'>): void {
-  const current = ctx.deps.portals.get(key) as PortalRow;
-  ctx.deps.portals.update(key, { ...change, state: current.state }, ctx.deps.clock.now());
-}
-
 /** Journal rows whose portal left the source: marked `removed`; their Okta app is left alone. */
 function markRemoved(ctx: Ctx, keys: Set<string>): number {
   let removed = 0;
   for (const row of ctx.deps.portals.all()) {
-    if (keys.has(row.key) || LEAVE_ALONE.includes(row.state)) continue;
+    if (keys.has(row.key) || PORTAL_LEFT_ALONE.includes(row.state)) continue;
     const app = row.appId ? `its Okta app ${row.appId} was left as it is` : 'it has no Okta app';
-    setState(ctx, row.key, { state: 'removed', reason: 'source.missing', message: `no longer in the portal source; ${app}` });
+    toPortalRemoved(ctx.life, row.key, `no longer in the portal source; ${app}`);
     removed++;
   }
   return removed;
@@ -147,14 +134,14 @@ function outcomeOf(key: string, action: PortalAction, app: Pick<OidcApp, 'id' | 
 }
 
 async function syncOne(ctx: Ctx, record: PortalRecord): Promise<PortalOutcome> {
-  const { portals, clock, emitter } = ctx.deps;
+  const { portals, clock } = ctx.deps;
   const row = portals.upsertSource(
     { key: record.key, line: record.line, name: record.name, baseUrl: record.baseUrl, redirectUris: record.redirectUris },
     clock.now(),
   );
   if (record.classification.state === 'invalid') {
     const { reason, message } = record.classification;
-    if (row.state !== 'invalid' || row.reason !== reason || row.message !== message) setState(ctx, record.key, { state: 'invalid', reason, message });
+    if (row.state !== 'invalid' || row.reason !== reason || row.message !== message) toPortalInvalid(ctx.life, record.key, { reason, message });
     return outcomeOf(record.key, 'invalid', null, { reason, message, appId: row.appId, clientId: row.clientId });
   }
   const wanted = portalAppInput(record, ctx.options.settings, ctx.options.installation);
@@ -165,8 +152,7 @@ async function syncOne(ctx: Ctx, record: PortalRecord): Promise<PortalOutcome> {
     const code = isEfsOktaError(err) ? err.code : 'UNEXPECTED';
     const message = describeError(err);
     const now = portals.get(record.key) as PortalRow;
-    setState(ctx, record.key, { state: 'failed', reason: code, message, lastError: message });
-    emitter.emit('portal:failed', { key: record.key, code, message });
+    toPortalFailed(ctx.life, record.key, { reason: code, code, message, lastError: message });
     // A credentials file that cannot be written would lose every following secret too: stop.
     if (err instanceof CredentialsFileError && err.code !== 'CREDENTIALS_NEWER') throw err;
     return outcomeOf(record.key, 'failed', null, { reason: code, message, appId: now.appId, clientId: now.clientId, label: now.label });
@@ -189,15 +175,15 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   let secretHandedOver = app !== null && app.id === row.appId && row.secretIssuedAt !== null;
   let writeBack: PortalOutcome['writeBack'] = 'off';
   if (app === null) {
-    setState(ctx, key, { state: 'registering', reason: null, message: null, attemptsIncrement: true, appId: null, clientId: null, label: wanted.label, secretIssuedAt: null, lastError: null });
+    toRegistering(ctx.life, key, wanted.label);
     const made = await createOrFind(okta, wanted);
     app = made.app;
     action = made.created ? 'created' : 'adopted';
-    setState(ctx, key, { state: 'registering', appId: app.id, clientId: app.clientId, label: app.label, secretIssuedAt: null });
+    toAppCreated(ctx.life, key, { appId: app.id, clientId: app.clientId, label: app.label });
     if (made.created && app.clientSecret) {
       const handed = await handOver(ctx, key, app, app.clientSecret, null);
       writeBack = handed.writeBack;
-      note(ctx, key, { secretIssuedAt: ctx.deps.clock.now() });
+      noteSecret(ctx.life, key, ctx.deps.clock.now());
       secretHandedOver = true;
       changes.push('secret');
       // The create's answer carries the secret but not its id; a later rotation needs the id to
@@ -211,7 +197,7 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
     }
   } else if (app.id !== row.appId) {
     action = 'adopted';
-    setState(ctx, key, { state: 'registering', reason: null, message: null, appId: app.id, clientId: app.clientId, label: app.label, secretIssuedAt: null });
+    toAdoptingApp(ctx.life, key, { appId: app.id, clientId: app.clientId, label: app.label });
   }
 
   const diff = settingsDiff(app, wanted);
@@ -237,7 +223,7 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
     const recovered = await recoverSecret(okta, app.id, wanted, shownSecret);
     if (recovered) {
       writeBack = (await handOver(ctx, key, app, recovered.value, recovered.id)).writeBack;
-      note(ctx, key, { secretIssuedAt: ctx.deps.clock.now() });
+      noteSecret(ctx.life, key, ctx.deps.clock.now());
       secretHandedOver = true;
       changes.push('secret');
     }
@@ -245,13 +231,13 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   if (!secretHandedOver || rotate) {
     // From here until the hand-over is noted, the app's secret counts as unknown: a rotation that
     // dies half-way is finished by the next run, with or without the flag.
-    if (secretHandedOver) note(ctx, key, { secretIssuedAt: null });
+    if (secretHandedOver) noteSecret(ctx.life, key, null);
     const issued = await issueSecret(okta, app.id, ctx.deps.credentials.secretIdOnFile(key, app.id));
     writeBack = (await handOver(ctx, key, app, issued.value, issued.id)).writeBack;
     // Only once the new secret is safe on disk may the old ones go; until the journal notes the
     // hand-over, a rerun issues yet another secret (and the file entry is replaced by the newer one).
     await retireOtherSecrets(okta, app.id, issued.id);
-    note(ctx, key, { secretIssuedAt: ctx.deps.clock.now() });
+    noteSecret(ctx.life, key, ctx.deps.clock.now());
     changes.push('secret');
   }
 
@@ -259,8 +245,7 @@ async function register(ctx: Ctx, row: PortalRow, wanted: OidcAppInput): Promise
   const message = writeBack === 'failed' ? 'registered; the database write-back of its credentials failed (they are in the credentials file)' : null;
   const settled = row.state === 'registered' && row.settingsHash === hash && row.label === wanted.label && row.message === message;
   if (action !== 'unchanged' || !settled) {
-    setState(ctx, key, { state: 'registered', reason: null, message, settingsHash: hash, appId: app.id, clientId: app.clientId, label: wanted.label, lastError: null });
-    emitter.emit('portal:registered', { key, appId: app.id, clientId: app.clientId, created: action === 'created' });
+    toRegistered(ctx.life, key, { appId: app.id, clientId: app.clientId, label: wanted.label, settingsHash: hash, message, created: action === 'created' });
   }
   return outcomeOf(key, action, { id: app.id, clientId: app.clientId, label: wanted.label }, { changes, writeBack, message });
 }

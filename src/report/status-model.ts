@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { Kind, RecordState } from '../core/types.js';
+import { COUNTED_PROVISIONED } from '../core/lifecycle/user.js';
+import { COUNTED_ACTIVE, NEEDS_ACTION, NOT_MIGRATED, STATE_CATEGORY, type RecordState } from '../core/lifecycle/record.js';
+import type { Kind } from '../core/types.js';
 import type { FunnelData } from '../journal/activation.js';
 import type { ActivityEntry, Journal, LockHolder } from '../journal/types.js';
 
@@ -17,20 +19,6 @@ export const STATUS_MODEL_VERSION = 1;
 
 /** What the status needs from a journal: reads only (a readonly connection suffices). */
 export type StatusJournal = Pick<Journal, 'path' | 'meta' | 'countByState' | 'activitySince' | 'lastRuns' | 'lockHolder'>;
-
-export type StateCategory = 'inOkta' | 'toDo' | 'needsAction' | 'notMigrated';
-
-/**
- * Where each state counts. `toDo` are the states a run still has to move; everything else is
- * settled ("done") for the purpose of done/total.
- */
-export const STATE_CATEGORY: Record<RecordState, StateCategory> = {
-  pending: 'toDo', creating: 'toDo', registering: 'toDo',
-  staged: 'inOkta', updating: 'inOkta', activating: 'inOkta', provisioned: 'inOkta', active: 'inOkta', linked: 'inOkta', registered: 'inOkta',
-  invalid: 'needsAction', conflict: 'needsAction', failed: 'needsAction',
-  skipped: 'notMigrated', duplicate: 'notMigrated', removed: 'notMigrated', deactivating: 'notMigrated',
-  deactivated: 'notMigrated', deleting: 'notMigrated', deleted: 'notMigrated',
-};
 
 export interface KindStatus {
   kind: Kind;
@@ -147,9 +135,6 @@ export interface StatusOptions {
 }
 
 const ACTIVITY_TYPES = ['progress', 'rate:limited', 'request:retry', 'rate:learned'];
-const NEEDS_ACTION_ORDER: RecordState[] = ['failed', 'conflict', 'invalid'];
-/** Settled states listed (with reasons) under "not migrated": a rollback's deleted records included. */
-const NOT_MIGRATED_LISTED: RecordState[] = ['skipped', 'duplicate', 'removed', 'deactivating', 'deactivated', 'deleting', 'deleted'];
 /**
  * Activations whose --no-email link may never have reached a links file: Okta has the user
  * PROVISIONED and nobody has the link. While a run goes on, `link_pending` also counts the few
@@ -226,8 +211,8 @@ export function buildStatus(journal: StatusJournal, options: StatusOptions): Sta
       rateLimitedThisRun: latest?.rateLimited ?? null,
     },
     eta: fresh && latest && latest.etaMs !== null ? { ms: latest.etaMs, finishAt: now + latest.etaMs } : { ms: null, finishAt: null },
-    failures: sortReasons(failures, NEEDS_ACTION_ORDER),
-    skipped: sortReasons(skipped, NOT_MIGRATED_LISTED),
+    failures: sortReasons(failures, NEEDS_ACTION),
+    skipped: sortReasons(skipped, NOT_MIGRATED),
     series,
     // Null until a link has been sent: a journal before phase 2 has no funnel to show.
     activation: options.funnel && options.funnel.totals.emailed > 0 ? options.funnel : null,
@@ -248,12 +233,12 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
     k.total += row.count;
     k[category] += row.count;
     if (category !== 'toDo') k.done += row.count;
-    if (row.state === 'active' || row.state === 'registered') k.active += row.count;
-    if (row.state === 'provisioned') k.provisioned += row.count;
+    if (COUNTED_ACTIVE.includes(row.state)) k.active += row.count;
+    if ((COUNTED_PROVISIONED as readonly RecordState[]).includes(row.state)) k.provisioned += row.count;
     k.states[row.state] = (k.states[row.state] ?? 0) + row.count;
     const reason = { kind: row.kind, state: row.state, reason: row.reason ?? row.state, count: row.count };
     if (category === 'needsAction' || LOST_LINK_REASONS.includes(row.reason ?? '')) failures.push(reason);
-    else if (NOT_MIGRATED_LISTED.includes(row.state)) skipped.push(reason);
+    else if (NOT_MIGRATED.includes(row.state)) skipped.push(reason);
   }
   const order: Kind[] = ['admin', 'panelist', 'portal'];
   const kinds = [...byKind.values()]
@@ -262,7 +247,7 @@ function countKinds(journal: StatusJournal): { kinds: KindStatus[]; failures: Re
   return { kinds, failures, skipped };
 }
 
-function sortReasons(list: ReasonCount[], stateOrder: RecordState[]): ReasonCount[] {
+function sortReasons(list: ReasonCount[], stateOrder: readonly RecordState[]): ReasonCount[] {
   return [...list].sort((a, b) => b.count - a.count || stateOrder.indexOf(a.state) - stateOrder.indexOf(b.state)
     || a.kind.localeCompare(b.kind) || a.reason.localeCompare(b.reason));
 }

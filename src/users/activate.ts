@@ -1,13 +1,14 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import type { UserKind, UserState } from '../core/types.js';
-import type { Journal, JournalRow, StateChange } from '../journal/types.js';
+import { ACTIVATION_WORK, REACTIVATION_PENDING } from '../core/lifecycle/user.js';
+import { activated, failed, toActivating, toAwaitingActivation, toFailed, toOktaStatus, type UserLifecycle } from '../core/lifecycle/user-transitions.js';
+import type { UserKind } from '../core/types.js';
+import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { ProgressMeter } from '../run/progress.js';
 import { runPool, untilInterrupted } from '../run/pool.js';
 import { describeError } from '../core/errors.js';
 import { failureCode, isFatal } from '../run/failure.js';
-import { stateForStatus } from './outcome.js';
 import { wavePacer } from '../run/wave-pacer.js';
 
 /**
@@ -58,11 +59,8 @@ export interface ActivateSummary {
   interrupted: boolean;
 }
 
-/** Deactivated records back in the source wait here for `users activate`. */
-const REACTIVATION = 'reactivation.pending';
-
 function activatable(c: { state: string; reason: string | null }): boolean {
-  return c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === REACTIVATION);
+  return c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === REACTIVATION_PENDING);
 }
 
 const PAGE = 500;
@@ -71,7 +69,7 @@ export async function* stagedRows(journal: Journal, options: ActivateOptions): A
   let after: { kind: string; key: string } | null = null;
   let yielded = 0;
   for (;;) {
-    const rows = journal.page({ kinds: options.kinds, states: ['activating', 'staged', 'deactivated'] }, after, PAGE);
+    const rows = journal.page({ kinds: options.kinds, states: [...ACTIVATION_WORK] }, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
       if (!row.ours || !row.oktaId || !activatable(row)) continue;
@@ -101,16 +99,11 @@ export async function activateUsers(
   const wait = wavePacer(clock, options.perHour, options.signal);
   emitter.emit('run:started', { phase: 'activate', installation: options.installation, total, at: now() });
 
-  const setState = (row: JournalRow, to: UserState, change: Omit<StateChange, 'state'> = {}): void => {
-    journal.setState(row.kind, row.key, { ...change, state: to }, now());
-    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
-  };
+  const life: UserLifecycle = { journal, emitter, now };
   const done = (row: JournalRow, email: boolean): void => {
     // Without a password the user is PROVISIONED until they follow the link: not active yet.
-    const imported = row.passwordImported;
-    if (!imported) options.onLinkSent?.(row, email);
-    setState(row, imported ? 'active' : 'provisioned', { lastError: null, reason: imported ? 'password.imported' : email ? 'activation.email' : 'activation.link', message: null });
-    emitter.emit('user:activated', { kind: row.kind, key: row.key, oktaId: row.oktaId as string, email });
+    if (!row.passwordImported) options.onLinkSent?.(row, email);
+    activated(life, { ...row, state: 'activating' }, email);
   };
 
   /** Hands a link over (--no-email); true when it reached the links file. */
@@ -128,14 +121,14 @@ export async function activateUsers(
    */
   const reissue = async (row: JournalRow, sendEmail: boolean): Promise<void> => {
     const oktaId = row.oktaId as string;
-    setState(row, 'activating', {
+    toActivating(life, row, {
       activation: sendEmail ? 'email' : 'link', reason: 'activation.link_lost',
       message: 'activated, but its activation link was lost before it reached the links file: the next "efs-okta users activate" issues a new one',
     });
     const result = await okta.reactivateUser(oktaId, sendEmail);
     if (result.outcome !== 'activated') {
       const user = await okta.getUser(oktaId);
-      setState(row, stateForStatus(user?.status ?? 'DEPROVISIONED'), { reason: 'activation.previous_run', message: `already ${user?.status ?? 'gone'} in Okta: no new link needed`, lastError: null });
+      toOktaStatus(life, { ...row, state: 'activating' }, user?.status ?? 'DEPROVISIONED', { reason: 'activation.previous_run', message: `already ${user?.status ?? 'gone'} in Okta: no new link needed` });
       summary.alreadyActive++;
       return;
     }
@@ -148,27 +141,27 @@ export async function activateUsers(
   const activate = async (row: JournalRow): Promise<void> => {
     const oktaId = row.oktaId as string;
     let linkLost = false;
-    let waitingState: UserState = 'staged';
+    let waitingState: 'staged' | 'deactivated' = 'staged';
     let waitingReason = 'activation.failed';
     try {
       // Users with an imported password hash already have a password: no activation email. The
       // journal's own field, not the reason (which failures and resyncs overwrite).
       const sendEmail = options.sendEmail && !row.passwordImported;
-      const reactivation = row.reason === REACTIVATION;
+      const reactivation = row.reason === REACTIVATION_PENDING;
       // Where the record waits when this attempt fails: staged, or deactivated awaiting reactivation.
       waitingState = reactivation ? 'deactivated' : 'staged';
-      waitingReason = reactivation ? REACTIVATION : 'activation.failed';
+      waitingReason = reactivation ? REACTIVATION_PENDING : 'activation.failed';
       if (row.state === 'activating' || row.state === 'deactivated') {
         const user = await okta.getUser(oktaId);
         if (!user) {
-          setState(row, 'failed', { reason: 'okta.user_missing', message: `Okta user ${oktaId} no longer exists: run "efs-okta verify"`, attemptsIncrement: true });
+          toFailed(life, row, { code: 'user_missing', message: `Okta user ${oktaId} no longer exists: run "efs-okta verify"` });
           summary.failed++;
           return;
         }
         linkLost = row.state === 'activating' && row.activation === 'link' && user.status === 'PROVISIONED';
         const waiting = user.status === 'STAGED' || (reactivation && user.status === 'DEPROVISIONED');
         if (!waiting && !linkLost) {
-          setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: null, lastError: null });
+          toOktaStatus(life, row, user.status, { reason: 'activation.previous_run', message: null });
           summary.alreadyActive++;
           return;
         }
@@ -180,7 +173,7 @@ export async function activateUsers(
       }
       // Users with an imported password hash already have a password: no activation email, no link.
       const mode = row.passwordImported ? 'none' : sendEmail ? 'email' : 'link';
-      setState(row, 'activating', mode === 'link' && !reactivation
+      toActivating(life, row, mode === 'link' && !reactivation
         ? { activation: mode, reason: 'activation.link_pending', message: 'activation link requested: if this run stopped here, the link never reached the links file and the next "efs-okta users activate" issues a new one' }
         : { activation: mode });
       const result = await okta.activateUser(oktaId, sendEmail);
@@ -202,9 +195,9 @@ export async function activateUsers(
         if (user && user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') {
           // Activated (and maybe suspended or locked) outside this run: nothing was sent now.
           summary.alreadyActive++;
-          setState(row, stateForStatus(user.status), { reason: 'activation.previous_run', message: `already ${user.status} in Okta`, lastError: null });
+          toOktaStatus(life, { ...row, state: 'activating' }, user.status, { reason: 'activation.previous_run', message: `already ${user.status} in Okta` });
         } else {
-          setState(row, waitingState, { reason: waitingReason, message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038', attemptsIncrement: true });
+          toAwaitingActivation(life, { ...row, state: 'activating' }, { state: waitingState, reason: waitingReason, message: `Okta refused to activate the user in status ${result.status}`, lastError: 'E0000038' });
           summary.failed++;
         }
       }
@@ -213,9 +206,9 @@ export async function activateUsers(
       // Back to where it waited (not `failed`, which phase 1 would try to create): the next activate
       // run retries. A lost link stays visible as lost until a new one is on file.
       const code = failureCode(err);
-      if (linkLost) setState(row, 'activating', { reason: 'activation.link_lost', lastError: code, attemptsIncrement: true });
-      else setState(row, waitingState, { reason: waitingReason, message: describeError(err), lastError: code, attemptsIncrement: true });
-      emitter.emit('user:failed', { kind: row.kind, key: row.key, code, message: describeError(err), attempts: row.attempts + 1 });
+      if (linkLost) toActivating(life, row, { reason: 'activation.link_lost', lastError: code, attemptsIncrement: true });
+      else toAwaitingActivation(life, row, { state: waitingState, reason: waitingReason, message: describeError(err), lastError: code });
+      failed(life, row, { code, message: describeError(err) });
       summary.failed++;
     } finally {
       meter.tick();

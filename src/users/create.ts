@@ -1,8 +1,12 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import type { Kind, UserKind, UserState } from '../core/types.js';
+import type { Kind, UserKind } from '../core/types.js';
+import { CREATE_WORK, isIn, LIVE, PROFILE_SYNCED, type UserState } from '../core/lifecycle/user.js';
+import {
+  disown, toAdopted, toConflict, toCreating, toDeactivated, toInherited, toInvalid, toLinked, toOktaStatus, toProfileSynced, toStaged, type UserLifecycle,
+} from '../core/lifecycle/user-transitions.js';
 import type { LastLoginCursor } from '../journal/activation.js';
-import type { Journal, JournalRow, StateChange } from '../journal/types.js';
+import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
 import { ensureGroups } from '../groups/ensure.js';
 import { guardMassDeactivation } from './mass-change.js';
@@ -11,7 +15,8 @@ import { runPool } from '../run/pool.js';
 import { ProgressMeter } from '../run/progress.js';
 import { canInherit, lostCreateDisproof, otherOwner, sentGroupIds } from './ownership.js';
 import { isFatal } from '../run/failure.js';
-import { profileOf, recordFailure, stateForStatus } from './outcome.js';
+import { profileOf, recordFailure } from './outcome.js';
+import { decideCreate, decideExisting } from './create-decide.js';
 
 /**
  * Phase 1: create every pending user STAGED (no email), in the installation's groups.
@@ -68,9 +73,6 @@ export interface CreateSummary {
   interrupted: boolean;
 }
 
-const WORK_STATES: UserState[] = ['creating', 'pending', 'failed', 'conflict'];
-const UPDATE_STATES: UserState[] = ['staged', 'provisioned', 'active', 'activating'];
-const LIVE_STATES: UserState[] = ['creating', 'staged', 'activating', 'provisioned', 'active', 'linked'];
 const PAGE = 500;
 
 /** Pending work first (while the create budget lasts), then the profile updates of changed users. */
@@ -79,7 +81,7 @@ async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boo
     // Records a killed run left `creating` are resolved first, then what earlier runs left failed or
     // in conflict (before the pending pass: a record that fails in this run is not retried in it);
     // then the pending ones by last login.
-    for await (const row of workItemsOf(journal, kinds, budgetLeft, [['creating', 'failed', 'conflict'], false])) yield row;
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [CREATE_WORK.filter((s) => s !== 'pending'), false])) yield row;
     // Kind by kind (admins first, as in key order), each by last login.
     for (const kind of [...new Set(kinds)].sort() as UserKind[]) {
       let after: LastLoginCursor | null = null;
@@ -89,13 +91,13 @@ async function* workItems(journal: Journal, kinds: Kind[], budgetLeft: () => boo
         after = { lastLogin: last.lastLogin ?? '', kind: last.kind, key: last.key };
       }
     }
-    for await (const row of workItemsOf(journal, kinds, budgetLeft, [UPDATE_STATES, true])) yield row;
+    for await (const row of workItemsOf(journal, kinds, budgetLeft, [PROFILE_SYNCED, true])) yield row;
     return;
   }
-  yield* workItemsOf(journal, kinds, budgetLeft, [WORK_STATES, false], [UPDATE_STATES, true]);
+  yield* workItemsOf(journal, kinds, budgetLeft, [CREATE_WORK, false], [PROFILE_SYNCED, true]);
 }
 
-async function* workItemsOf(journal: Journal, kinds: Kind[], budgetLeft: () => boolean, ...groups: (readonly [UserState[], boolean])[]): AsyncGenerator<JournalRow> {
+async function* workItemsOf(journal: Journal, kinds: Kind[], budgetLeft: () => boolean, ...groups: (readonly [readonly UserState[], boolean])[]): AsyncGenerator<JournalRow> {
   for (const [states, dirtyOnly] of groups) {
     let after: { kind: string; key: string } | null = null;
     for (;;) {
@@ -123,100 +125,84 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
   emitter.emit('run:started', { phase: 'create', installation: options.installation, total, at: now() });
   let createBudget = options.limit ?? Infinity;
 
-  const setState = (row: JournalRow, to: UserState, change: Omit<StateChange, 'state'>): void => {
-    journal.setState(row.kind, row.key, { ...change, state: to }, now());
-    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason: change.reason ?? null });
-  };
+  const life: UserLifecycle = { journal, emitter, now };
   // The two writes of every create (creating, then staged) from all workers, committed together.
   const commits = new GroupCommit(journal);
-
-  const adopt = async (row: JournalRow, user: OktaUser, userGroups: string[], change: Omit<StateChange, 'state'>): Promise<void> => {
-    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-    setState(row, stateForStatus(user.status), {
-      oktaId: user.id, ours: true, clearPasswordHash: true, ...importedPassword(row), message: null, lastError: null, ...change,
-    });
-    summary.adopted++;
-    emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: user.id, adopted: true });
+  const addToGroups = async (row: JournalRow, userId: string, userGroups: string[]): Promise<void> => {
+    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, userId);
   };
 
-  /** The user of a record of ours that left the source: the new key takes it over, with its own profile. */
-  const inherit = async (row: JournalRow, owner: JournalRow, user: OktaUser, userGroups: string[]): Promise<void> => {
-    const updated = await okta.updateUserProfile(user.id, profileOf(row));
-    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-    const write = (): void => {
-      setState(owner, owner.state as UserState, { oktaId: null, ours: false, ownership: null, reason: 'removed.key_changed', message: `its Okta user ${user.id} now belongs to ${row.kind}:${row.key} (same login, new source key)` });
-      setState(row, stateForStatus(updated.status), {
-        oktaId: user.id, ours: true, ownership: 'inherited', syncedHash: row.sourceHash, dirty: false, clearPasswordHash: true, lastError: null,
-        reason: 'key.changed', message: `took over the Okta user of ${owner.kind}:${owner.key} (no longer in the source, same login); its profile now follows this record`,
-      });
-    };
-    if (journal.batch) journal.batch(write);
-    else write();
-    summary.inherited++;
-    emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId: user.id, fields: ['profile'] });
-  };
-
+  /** The user found with the record's login: ours (recorded or proven), inherited, linked, or left alone. */
   const settleExisting = async (row: JournalRow, user: OktaUser): Promise<void> => {
     const userGroups = await okta.listUserGroupIds(user.id);
-    if (row.ours && row.oktaId === user.id) {
-      await adopt(row, user, userGroups, { syncedHash: row.syncedHash, dirty: row.syncedHash !== row.sourceHash });
-      return;
+    const recordedOurs = row.ours && row.oktaId === user.id;
+    const disproof = recordedOurs ? null : lostCreateDisproof(row, user, userGroups, groupsFor(row));
+    const owner = recordedOurs || disproof === null ? null : otherOwner(journal, user.id, row);
+    const action = decideExisting({ recordedOurs, disproof, owner, inheritable: owner !== null && canInherit(owner, user), onExisting: options.onExisting });
+    const login = row.login ?? '';
+    switch (action) {
+      case 'adopt':
+      case 'recover': {
+        // Recovered: what we sent is in Okta; a source change since then is pushed as an update in this run.
+        const sent = action === 'adopt' ? row.syncedHash : row.syncedHash ?? row.sourceHash;
+        await addToGroups(row, user.id, userGroups);
+        toAdopted(life, row, user, { passwordImported: sendsImportedPassword(row), syncedHash: sent, dirty: sent !== row.sourceHash, ...(action === 'recover' ? { ownership: 'recovered' as const } : {}) });
+        summary.adopted++;
+        return;
+      }
+      case 'inherit': {
+        // The user of a record of ours that left the source: the new key takes it over, with its own profile.
+        const from = owner as JournalRow;
+        const updated = await okta.updateUserProfile(user.id, profileOf(row));
+        await addToGroups(row, user.id, userGroups);
+        const write = (): void => {
+          disown(life, { ...from, state: from.state as UserState }, user.id, row);
+          toInherited(life, row, updated, from, row.sourceHash);
+        };
+        if (journal.batch) journal.batch(write);
+        else write();
+        summary.inherited++;
+        emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId: user.id, fields: ['profile'] });
+        return;
+      }
+      case 'conflict-of-record': {
+        const other = owner as JournalRow;
+        toConflict(life, row, {
+          reason: 'conflict.login_of_record', login,
+          message: `login belongs to Okta user ${user.id} (${user.status}) of record ${other.kind}:${other.key} (${other.state}): left untouched; once that record's own change is synced (or it leaves the source) a rerun settles this one`,
+        });
+        summary.conflict++;
+        return;
+      }
+      case 'link':
+        await addToGroups(row, user.id, userGroups);
+        toLinked(life, row, user.id, `login already in Okta (user ${user.id}, ${user.status}): added to the installation's groups, nothing else changed`);
+        summary.linked++;
+        return;
+      case 'conflict':
+        toConflict(life, row, {
+          reason: 'conflict.login_exists', login,
+          message: `login already belongs to Okta user ${user.id} (${user.status}) that this installation did not create (${disproof}): left untouched; set onExisting: link to add it to the installation's groups, or resolve it in Okta`,
+        });
+        summary.conflict++;
     }
-    const disproof = lostCreateDisproof(row, user, userGroups, groupsFor(row));
-    if (disproof === null) {
-      // What we sent is in Okta; a source change since then is pushed as an update in this run.
-      const sent = row.syncedHash ?? row.sourceHash;
-      await adopt(row, user, userGroups, { ownership: 'recovered', syncedHash: sent, dirty: sent !== row.sourceHash });
-      return;
-    }
-    const owner = otherOwner(journal, user.id, row);
-    if (owner && canInherit(owner, user)) {
-      await inherit(row, owner, user, userGroups);
-      return;
-    }
-    if (owner) {
-      setState(row, 'conflict', {
-        oktaId: null, ours: false, ownership: null, reason: 'conflict.login_of_record', lastError: null,
-        message: `login belongs to Okta user ${user.id} (${user.status}) of record ${owner.kind}:${owner.key} (${owner.state}): left untouched; once that record's own change is synced (or it leaves the source) a rerun settles this one`,
-      });
-      summary.conflict++;
-      emitter.emit('user:conflict', { kind: row.kind, key: row.key, login: row.login ?? '' });
-      return;
-    }
-    if (options.onExisting === 'link') {
-      for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-      setState(row, 'linked', { oktaId: user.id, ours: false, ownership: null, reason: 'linked.existing', message: `login already in Okta (user ${user.id}, ${user.status}): added to the installation's groups, nothing else changed`, clearPasswordHash: true, lastError: null });
-      summary.linked++;
-      emitter.emit('user:linked', { kind: row.kind, key: row.key, oktaId: user.id });
-      return;
-    }
-    setState(row, 'conflict', {
-      oktaId: null, ours: false, ownership: null, reason: 'conflict.login_exists', lastError: null,
-      message: `login already belongs to Okta user ${user.id} (${user.status}) that this installation did not create (${disproof}): left untouched; set onExisting: link to add it to the installation's groups, or resolve it in Okta`,
-    });
-    summary.conflict++;
-    emitter.emit('user:conflict', { kind: row.kind, key: row.key, login: row.login ?? '' });
   };
 
   const create = async (row: JournalRow): Promise<void> => {
     if (createBudget <= 0) return;
     createBudget--;
     // The time (journal sets it with `creating`) and the profile we send: the proof of a lost create.
-    await commits.write(() => setState(row, 'creating', { syncedHash: row.sourceHash }));
+    await commits.write(() => toCreating(life, row, row.sourceHash));
     const result = await okta.createUser({ profile: profileOf(row), passwordHash: row.passwordHash, groupIds: groupsFor(row) });
     if (result.outcome === 'created') {
-      await commits.write(() => setState(row, 'staged', {
-        oktaId: result.user.id, ours: true, ownership: 'created', syncedHash: row.sourceHash, clearPasswordHash: true, dirty: false,
-        ...importedPassword(row), message: null, lastError: null,
-      }));
+      await commits.write(() => toStaged(life, { ...row, state: 'creating' }, { oktaId: result.user.id, syncedHash: row.sourceHash, passwordImported: sendsImportedPassword(row) }));
       summary.created++;
-      emitter.emit('user:created', { kind: row.kind, key: row.key, oktaId: result.user.id, adopted: false });
     } else if (result.outcome === 'login_taken') {
       const existing = await okta.getUser(row.login ?? '');
       if (!existing) throw new Error(`Okta says the login is taken but GET /api/v1/users/{login} finds no user`);
       await settleExisting({ ...row, state: 'creating', createMarkedAt: journal.get(row.kind, row.key)?.createMarkedAt ?? null, syncedHash: row.sourceHash }, existing);
     } else {
-      setState(row, 'invalid', { reason: result.reason, message: `Okta rejected the user (${result.errorCode}): ${result.message}`, lastError: result.errorCode });
+      toInvalid(life, { ...row, state: 'creating' }, { reason: result.reason, message: `Okta rejected the user (${result.errorCode}): ${result.message}`, lastError: result.errorCode });
       summary.rejected++;
     }
   };
@@ -225,10 +211,9 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     const oktaId = row.oktaId as string;
     const user = await okta.updateUserProfile(oktaId, profileOf(row));
     const userGroups = await okta.listUserGroupIds(user.id);
-    for (const g of groupsFor(row)) if (!userGroups.includes(g)) await okta.addUserToGroup(g, user.id);
-    setState(row, row.state as UserState, { syncedHash: row.sourceHash, dirty: false, lastError: null });
+    await addToGroups(row, user.id, userGroups);
+    toProfileSynced(life, { ...row, state: row.state as UserState }, oktaId, row.sourceHash);
     summary.updated++;
-    emitter.emit('user:updated', { kind: row.kind, key: row.key, oktaId, fields: ['profile'] });
   };
 
   /**
@@ -243,30 +228,26 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
       await create({ ...row, oktaId: null, ours: false });
       return;
     }
-    const state = stateForStatus(user.status);
-    setState(row, state, { reason: null, message: null, lastError: null });
+    const state = toOktaStatus(life, row, user.status, { reason: null, message: null });
     if (row.sourceHash !== row.syncedHash) await update({ ...row, state });
   };
 
   const processRow = async (row: JournalRow): Promise<void> => {
     try {
-      if (row.dirty && row.oktaId && row.ours && UPDATE_STATES.includes(row.state as UserState)) {
-        await update(row);
-      } else if ((row.state === 'failed' || row.state === 'creating') && row.oktaId && row.ours) {
-        // `creating` with an id: a removed record back in the source, maybe with a new login.
-        // Its Okta user is found by id, not by the (new) login, which would create a second one.
-        await resync(row);
-      } else if (row.state === 'creating' || row.state === 'conflict') {
-        // Maybe created before a crash (creating), or maybe resolved since (conflict): look first.
-        const existing = await okta.getUser(row.login ?? '');
-        if (existing) await settleExisting(row, existing);
-        else await create(row);
-      } else {
-        await create(row);
+      switch (decideCreate(row)) {
+        case 'update': await update(row); break;
+        case 'resync': await resync(row); break;
+        case 'look-up': {
+          const existing = await okta.getUser(row.login ?? '');
+          if (existing) await settleExisting(row, existing);
+          else await create(row);
+          break;
+        }
+        case 'create': await create(row);
       }
     } catch (err) {
       if (isFatal(err)) throw err;
-      recordFailure({ journal, emitter, now }, row, err);
+      recordFailure(life, row, err);
       summary.failed++;
     } finally {
       meter.tick();
@@ -278,14 +259,14 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
     try {
       const oktaId = row.oktaId as string;
       // Another live record may own the same Okta user (a panelist re-registered under a new key).
-      if (journal.findByOktaId(oktaId).some((r) => LIVE_STATES.includes(r.state as UserState))) return;
+      if (journal.findByOktaId(oktaId).some((r) => isIn(LIVE, r.state))) return;
       const user = await okta.getUser(oktaId);
       if (user && user.status !== 'DEPROVISIONED') await okta.deactivateUser(oktaId);
-      setState(row, 'deactivated', { reason: row.reason ?? 'removed', message: `${row.message ?? 'removed from the source'}; Okta user deactivated (--deactivate-removed)` });
+      toDeactivated(life, row, { reason: row.reason ?? 'removed', message: `${row.message ?? 'removed from the source'}; Okta user deactivated (--deactivate-removed)` });
       summary.deactivated++;
     } catch (err) {
       if (isFatal(err)) throw err;
-      recordFailure({ journal, emitter, now }, row, err);
+      recordFailure(life, row, err);
       summary.failed++;
     } finally {
       meter.tick();
@@ -309,15 +290,15 @@ export async function createUsers(deps: CreateDeps, options: CreateOptions): Pro
 
 /**
  * A user created with an imported hash already has a password: it must never get an activation
- * email. The fact is its own column (`password_imported`), which later failures and resyncs leave
- * alone; the reason only shows it in the report.
+ * email. The fact is its own column (`password_imported`): set when the hash is sent, never
+ * cleared by later failures or resyncs.
  */
-function importedPassword(row: JournalRow): Pick<StateChange, 'reason' | 'passwordImported'> {
-  return row.passwordHash ? { reason: 'password.imported', passwordImported: true } : { reason: row.passwordImported ? 'password.imported' : null };
+function sendsImportedPassword(row: JournalRow): boolean {
+  return row.passwordHash !== null || row.passwordImported;
 }
 
 function countWork(journal: Journal, kinds: UserKind[]): number {
   let n = 0;
-  for (const c of journal.countByState(kinds)) if (WORK_STATES.includes(c.state as UserState)) n += c.count;
+  for (const c of journal.countByState(kinds)) if (isIn(CREATE_WORK, c.state)) n += c.count;
   return n;
 }

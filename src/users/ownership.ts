@@ -1,5 +1,6 @@
 import { CLOCK_SKEW_MS } from '../core/clock.js';
-import type { UserKind, UserState } from '../core/types.js';
+import { isIn, KEEPS_OKTA_USER } from '../core/lifecycle/user.js';
+import type { UserKind } from '../core/types.js';
 import { profileHash } from '../journal/snapshot.js';
 import type { RecordReader } from '../journal/contracts.js';
 import type { JournalRow } from '../journal/types.js';
@@ -12,10 +13,6 @@ import type { OktaUser } from '../okta/types.js';
  * whose login a new source key now has (`inherited`). Membership of our groups, a matching login or
  * a record's history prove nothing: anyone with admin rights can put a user in a group.
  */
-
-
-/** States of a record that still uses its Okta user: that user is never taken over by another key. */
-const IN_USE: UserState[] = ['creating', 'staged', 'activating', 'active', 'updating', 'failed', 'deactivating'];
 
 /** The hash of the profile Okta holds, comparable with the hash of what we sent. */
 export function oktaProfileHash(user: OktaUser): string {
@@ -51,7 +48,7 @@ export function otherOwner(journal: RecordReader, userId: string, self: Pick<Jou
 
 /** May a new source key with the same login take over `owner`'s Okta user? Only once `owner` left the source. */
 export function canInherit(owner: JournalRow, user: OktaUser): boolean {
-  return !IN_USE.includes(owner.state as UserState) && owner.state !== 'deactivated' && user.status !== 'DEPROVISIONED';
+  return !isIn(KEEPS_OKTA_USER, owner.state) && user.status !== 'DEPROVISIONED';
 }
 
 /** The Okta group ids a record's user belongs in (two when an admin is also a panelist). */

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import type { UserKind, UserState } from '../core/types.js';
+import { isIn, LINK_SENT, type UserState } from '../core/lifecycle/user.js';
+import { toActive, toProvisioned } from '../core/lifecycle/user-transitions.js';
+import type { UserKind } from '../core/types.js';
 import type { ActivationLog } from '../journal/activation.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
@@ -40,7 +42,6 @@ export interface RefreshSummary {
 }
 
 const PAGE = 500;
-const STATES: UserState[] = ['provisioned', 'active'];
 const WAITING = new Set(['PROVISIONED', 'RECOVERY']);
 const PASSWORD_SET = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED']);
 
@@ -48,7 +49,7 @@ async function* emailedRows(journal: Journal, options: RefreshOptions): AsyncGen
   let after: { kind: string; key: string } | null = null;
   let n = 0;
   for (;;) {
-    const rows = journal.page({ kinds: options.kinds, states: STATES }, after, PAGE);
+    const rows = journal.page({ kinds: options.kinds, states: [...LINK_SENT] }, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
       if (!row.ours || !row.oktaId) continue;
@@ -69,7 +70,7 @@ export async function refreshUsers(
 ): Promise<RefreshSummary> {
   const { journal, activation, okta, emitter, clock } = deps;
   const summary: RefreshSummary = { checked: 0, provisioned: 0, active: 0, passwordSetNow: 0, signedIn: 0, missing: 0, other: 0, failed: 0, interrupted: false };
-  const total = journal.countByState(options.kinds).filter((c) => STATES.includes(c.state as UserState)).reduce((n, c) => n + c.count, 0);
+  const total = journal.countByState(options.kinds).filter((c) => isIn(LINK_SENT, c.state)).reduce((n, c) => n + c.count, 0);
   const meter = new ProgressMeter('refresh', Math.min(total, options.max ?? Infinity), clock, emitter);
 
   const apply = (row: JournalRow, user: OktaUser): void => {
@@ -90,9 +91,9 @@ export async function refreshUsers(
     else summary.active++;
     if (to === row.state) return;
     if (to === 'active') summary.passwordSetNow++;
-    const reason = to === 'active' ? 'activation.password_set' : 'activation.waiting';
-    journal.setState(row.kind, row.key, { state: to, reason, message: null }, now);
-    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to, reason });
+    const life = { journal, emitter, now: () => now };
+    if (to === 'active') toActive(life, row, 'activation.password_set');
+    else toProvisioned(life, row, 'activation.waiting');
   };
 
   const work = async (row: JournalRow): Promise<void> => {

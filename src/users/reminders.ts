@@ -9,7 +9,8 @@ import { wavePacer } from '../run/wave-pacer.js';
 import { runPool, untilInterrupted } from '../run/pool.js';
 import { ProgressMeter } from '../run/progress.js';
 import { failureCode, isFatal } from '../run/failure.js';
-import { stateForStatus } from './outcome.js';
+import { REMINDABLE, stateForStatus } from '../core/lifecycle/user.js';
+import { toActive, toDeactivated } from '../core/lifecycle/user-transitions.js';
 
 /**
  * `users reactivate`: a new activation link for users still PROVISIONED (emailed, no password)
@@ -86,7 +87,7 @@ export async function* dueRows(journal: Journal, activation: ActivationLog, opti
   let after: { kind: string; key: string } | null = null;
   let n = 0;
   for (;;) {
-    const rows = journal.page({ kinds: options.kinds, states: ['provisioned'] }, after, PAGE);
+    const rows = journal.page({ kinds: options.kinds, states: [...REMINDABLE] }, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
       if (!row.ours || !row.oktaId) continue;
@@ -126,9 +127,9 @@ export async function remindUsers(
     const to = stateForStatus(status);
     if (to === 'active') s.passwordSet++;
     else s.notProvisioned++;
-    if (to === 'active' || to === 'deactivated') {
-      journal.setState(row.kind, row.key, { state: to, reason: to === 'active' ? 'activation.password_set' : 'activation.deactivated', message: null }, clock.now());
-    }
+    const life = { journal, emitter, now: () => clock.now() };
+    if (to === 'active') toActive(life, row, 'activation.password_set');
+    else if (to === 'deactivated') toDeactivated(life, row, { reason: 'activation.deactivated', message: null });
   };
 
   s.interrupted = await untilInterrupted(options.signal, meter, async () => {

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import type { UserKind, UserState } from '../core/types.js';
+import { isIn, ROLLBACK_DELETES } from '../core/lifecycle/user.js';
+import { toDeactivating, toDeleted, toPending, toUnlinked, type UserLifecycle } from '../core/lifecycle/user-transitions.js';
+import type { UserKind } from '../core/types.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { runPool } from '../run/pool.js';
@@ -23,14 +25,12 @@ export interface RollbackPlan {
   deleteGroups: { kind: UserKind; name: string }[];
 }
 
-const OURS_STATES: UserState[] = ['staged', 'activating', 'provisioned', 'active', 'updating', 'removed', 'deactivating', 'deactivated', 'failed'];
-
 function classify(row: JournalRow): 'delete' | 'unlink' | 'lookup' | null {
   // A linked user keeps its Okta id when its record leaves the source (removed, skipped): the
   // membership we added is still ours to take back. Once unlinked, there is nothing left.
   if (!row.ours && row.oktaId && row.reason !== 'rollback.unlinked') return 'unlink';
   if (row.state === 'creating') return 'lookup';
-  if (row.ours && row.oktaId && OURS_STATES.includes(row.state as UserState)) return 'delete';
+  if (row.ours && row.oktaId && isIn(ROLLBACK_DELETES, row.state)) return 'delete';
   return null;
 }
 
@@ -56,6 +56,7 @@ export async function rollbackUsers(
   const { journal, okta, emitter, clock } = deps;
   const now = (): number => clock.now();
   const kinds = options.kinds ?? ['admin', 'panelist'];
+  const life: UserLifecycle = { journal, emitter, now };
   const result = { deleted: 0, unlinked: 0, failed: 0, groupsDeleted: 0, interrupted: false };
   const groupIds = kinds.map((k) => journal.group(k)?.oktaId).filter((g): g is string => !!g);
   const groupIdsByKind = new Map<UserKind, string>();
@@ -67,12 +68,11 @@ export async function rollbackUsers(
   const meter = new ProgressMeter('rollback', rows.length, clock, emitter);
 
   const deleteUser = async (row: JournalRow, oktaId: string): Promise<void> => {
-    journal.setState(row.kind, row.key, { state: 'deactivating' }, now());
+    toDeactivating(life, row);
     const user = await okta.getUser(oktaId);
     if (user && user.status !== 'DEPROVISIONED') await okta.deactivateUser(oktaId);
     if (user) await okta.deleteUser(oktaId);
-    journal.setState(row.kind, row.key, { state: 'deleted', reason: 'rollback', message: 'deleted from Okta by rollback', dirty: false }, now());
-    emitter.emit('record:state', { kind: row.kind, key: row.key, from: row.state, to: 'deleted', reason: 'rollback' });
+    toDeleted(life, { ...row, state: 'deactivating' });
     result.deleted++;
   };
 
@@ -84,7 +84,7 @@ export async function rollbackUsers(
       if (c === 'delete') await deleteUser(row, row.oktaId as string);
       else if (c === 'unlink') {
         for (const g of groupIds) await okta.removeUserFromGroup(g, row.oktaId as string);
-        journal.setState(row.kind, row.key, { state: 'removed', reason: 'rollback.unlinked', message: 'removed from the installation groups by rollback; the Okta user is untouched' }, now());
+        toUnlinked(life, row);
         result.unlinked++;
       } else if (c === 'lookup') {
         // A removed record back in the source (maybe under a new login) still has its Okta id:
@@ -94,11 +94,11 @@ export async function rollbackUsers(
         const user = byId ?? (await okta.getUser(row.login ?? ''));
         const proven = user && !byId ? lostCreateDisproof(row, user, await okta.listUserGroupIds(user.id), sentGroupIds(row, groupIdsByKind)) === null : false;
         if (user && (byId || proven)) await deleteUser(row, user.id);
-        else journal.setState(row.kind, row.key, { state: 'pending', reason: null, message: null }, now());
+        else toPending(life, row);
       }
     } catch (err) {
       if (isFatal(err)) throw err;
-      recordFailure({ journal, emitter, now }, row, err);
+      recordFailure(life, row, err);
       result.failed++;
     } finally {
       meter.tick();

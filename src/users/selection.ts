@@ -1,4 +1,5 @@
-import type { UserKind, UserState } from '../core/types.js';
+import { isIn, NOT_CREATED_YET, type UserState } from '../core/lifecycle/user.js';
+import type { UserKind } from '../core/types.js';
 import type { RecordReader } from '../journal/contracts.js';
 import type { JournalRow } from '../journal/types.js';
 import { loginKey } from '../records/login-key.js';
@@ -37,14 +38,14 @@ export function parseListText(text: string): ListLine[] {
 }
 
 /** Why a record found for a line is not one the command can send to (null: it can). */
-function refusal(row: JournalRow, sendable: UserState[]): { reason: UnmatchedReason; detail: string } | null {
-  if (sendable.includes(row.state as UserState) && row.ours && row.oktaId) return null;
+function refusal(row: JournalRow, sendable: readonly UserState[]): { reason: UnmatchedReason; detail: string } | null {
+  if (isIn(sendable, row.state) && row.ours && row.oktaId) return null;
   const detail = `${row.kind} ${row.key} is ${row.state}${row.reason ? ` (${row.reason})` : ''}`;
   if (row.state === 'skipped' && row.reason === 'federated') return { reason: 'federated', detail };
   if (row.state === 'active') return { reason: 'already active', detail };
   if (row.state === 'invalid') return { reason: 'invalid', detail };
   if (row.state === 'linked' || row.state === 'conflict' || (row.oktaId && !row.ours)) return { reason: 'not ours', detail };
-  if (['pending', 'creating', 'failed', 'duplicate', 'skipped', 'removed'].includes(row.state)) return { reason: 'not created yet', detail };
+  if (isIn(NOT_CREATED_YET, row.state)) return { reason: 'not created yet', detail };
   return { reason: 'not waiting', detail };
 }
 
@@ -52,7 +53,7 @@ function refusal(row: JournalRow, sendable: UserState[]): { reason: UnmatchedRea
  * Matches each line to the records of `kinds`: by source key, else by login (folded as Okta folds
  * logins). `sendable` are the states the command acts on (activate: staged; reminders: provisioned).
  */
-export function matchList(journal: RecordReader, lines: ListLine[], kinds: UserKind[], sendable: UserState[] | 'any'): ListMatch {
+export function matchList(journal: RecordReader, lines: ListLine[], kinds: UserKind[], sendable: readonly UserState[] | 'any'): ListMatch {
   const ids = new Set<string>();
   const unmatched: Unmatched[] = [];
   for (const l of lines) {
@@ -69,7 +70,7 @@ export function matchList(journal: RecordReader, lines: ListLine[], kinds: UserK
     }
     const ok = sendable === 'any' ? rows : rows.filter((r) => refusal(r, sendable) === null);
     if (ok.length === 0) {
-      const first = refusal(rows[0] as JournalRow, sendable as UserState[]) as { reason: UnmatchedReason; detail: string };
+      const first = refusal(rows[0] as JournalRow, sendable as readonly UserState[]) as { reason: UnmatchedReason; detail: string };
       unmatched.push({ ...l, ...first });
       continue;
     }

@@ -1,4 +1,5 @@
-import type { UserKind, UserState } from '../core/types.js';
+import { IN_OKTA } from '../core/lifecycle/user.js';
+import type { UserKind } from '../core/types.js';
 import type { GroupRegistry, RecordReader } from '../journal/contracts.js';
 import type { JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser, OktaUserStatus } from '../okta/types.js';
@@ -28,7 +29,6 @@ export interface VerifyResult {
   differences: Difference[];
 }
 
-const TRACKED: UserState[] = ['staged', 'activating', 'provisioned', 'active', 'linked'];
 const PAGE = 500;
 /** Okta statuses of a user who has set a password (PROVISIONED: emailed, no password yet). */
 const PASSWORD_SET: OktaUserStatus[] = ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED'];
@@ -55,7 +55,7 @@ function drift(row: JournalRow, user: OktaUser): string[] {
 async function* trackedRows(journal: RecordReader, kinds: UserKind[]): AsyncGenerator<JournalRow> {
   let after: { kind: string; key: string } | null = null;
   for (;;) {
-    const rows = journal.page({ kinds, states: TRACKED }, after, PAGE);
+    const rows = journal.page({ kinds, states: [...IN_OKTA] }, after, PAGE);
     if (rows.length === 0) return;
     yield* rows;
     const last = rows[rows.length - 1] as JournalRow;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Kind, RecordState } from '../../src/core/types.js';
+import type { RecordState } from '../../src/core/lifecycle/record.js';
+import type { Kind } from '../../src/core/types.js';
 import { openJournal, type SqliteJournal } from '../../src/journal/sqlite.js';
 
 describe('journal/sqlite page', () => {

@@ -78,7 +78,6 @@ const IN_OKTA_LABELS: Record<string, string> = {
   staged: 'created, not yet activated (STAGED)',
   activating: 'being activated',
   provisioned: 'emailed, no password yet (PROVISIONED)',
-  updating: 'being updated',
   active: 'password set (ACTIVE)',
   linked: 'existed in Okta, added to the groups',
   registered: 'portal registered as an Okta app',

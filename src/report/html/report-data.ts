@@ -1,4 +1,5 @@
-import type { Kind, RecordState } from '../../core/types.js';
+import { NEEDS_ACTION, type RecordState } from '../../core/lifecycle/record.js';
+import type { Kind } from '../../core/types.js';
 import type { FunnelData } from '../../journal/activation.js';
 import type { Journal } from '../../journal/types.js';
 import { buildStatus, type StatusJournal, type StatusModel } from '../status-model.js';
@@ -38,7 +39,6 @@ export interface HtmlReportOptions {
   funnel?: FunnelData | null;
 }
 
-const ACTION_STATES: RecordState[] = ['failed', 'conflict', 'invalid'];
 const KINDS: Kind[] = ['admin', 'panelist', 'portal'];
 const PAGE = 1000;
 
@@ -63,7 +63,7 @@ export function collectReportData(journal: ReportJournal, options: HtmlReportOpt
   const actions: ActionRow[] = [];
   let after: { kind: string; key: string } | null = null;
   while (actions.length < limit) {
-    const page = journal.page({ kinds: KINDS, states: ACTION_STATES }, after, Math.min(PAGE, limit - actions.length));
+    const page = journal.page({ kinds: KINDS, states: [...NEEDS_ACTION] }, after, Math.min(PAGE, limit - actions.length));
     for (const r of page) {
       actions.push({
         kind: r.kind, key: r.key, state: r.state, reason: r.reason ?? r.state, line: r.line, attempts: r.attempts,
@@ -75,7 +75,7 @@ export function collectReportData(journal: ReportJournal, options: HtmlReportOpt
     if (!last || page.length < PAGE) break;
     after = { kind: last.kind, key: last.key };
   }
-  const order = (s: RecordState): number => ACTION_STATES.indexOf(s);
+  const order = (s: RecordState): number => NEEDS_ACTION.indexOf(s);
   actions.sort((a, b) => order(a.state) - order(b.state) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) || a.reason.localeCompare(b.reason) || a.key.localeCompare(b.key));
 
   return {
