@@ -2,7 +2,8 @@ import { CLOCK_SKEW_MS } from '../core/clock.js';
 import { isIn, KEEPS_OKTA_USER } from '../core/lifecycle/user.js';
 import type { UserKind } from '../core/types.js';
 import { profileHash } from '../journal/snapshot.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { RecordReader } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import type { OktaUser } from '../okta/types.js';
 
 /**
@@ -41,7 +42,7 @@ export function lostCreateDisproof(row: JournalRow, user: OktaUser, userGroupIds
 }
 
 /** Another record of this journal that owns (recorded) the Okta user `userId`, if any. */
-export function otherOwner(journal: Journal, userId: string, self: Pick<JournalRow, 'kind' | 'key'>): JournalRow | null {
+export function otherOwner(journal: RecordReader, userId: string, self: Pick<JournalRow, 'kind' | 'key'>): JournalRow | null {
   return journal.findByOktaId(userId).find((r) => r.ours && !(r.kind === self.kind && r.key === self.key)) ?? null;
 }
 

@@ -1,6 +1,7 @@
 import { isIn, NOT_CREATED_YET, type UserState } from '../core/lifecycle/user.js';
 import type { UserKind } from '../core/types.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { RecordReader } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import { loginKey } from '../records/login-key.js';
 
 /**
@@ -52,7 +53,7 @@ function refusal(row: JournalRow, sendable: readonly UserState[]): { reason: Unm
  * Matches each line to the records of `kinds`: by source key, else by login (folded as Okta folds
  * logins). `sendable` are the states the command acts on (activate: staged; reminders: provisioned).
  */
-export function matchList(journal: Journal, lines: ListLine[], kinds: UserKind[], sendable: readonly UserState[] | 'any'): ListMatch {
+export function matchList(journal: RecordReader, lines: ListLine[], kinds: UserKind[], sendable: readonly UserState[] | 'any'): ListMatch {
   const ids = new Set<string>();
   const unmatched: Unmatched[] = [];
   for (const l of lines) {
