@@ -1,6 +1,6 @@
 import type { PortalState, PortalStateChange } from '../core/lifecycle/portal.js';
-import type { RecordState } from '../core/lifecycle/record.js';
 import type { UserStateChange } from '../core/lifecycle/user-transitions.js';
+import type { RecordState } from '../core/lifecycle/record.js';
 import type { ActivationMode, Ownership } from '../core/lifecycle/user.js';
 import type { Kind, PasswordHash, UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
@@ -136,7 +136,7 @@ export interface PortalSourceFields {
   redirectUris: string[];
 }
 
-/** A change of a portal row: the lifecycle's (core/lifecycle/portal.ts). There is no field for a secret. */
+/** A change of a portal row: the lifecycle's (src/core/lifecycle/portal.ts); there is no field for a secret. */
 export type PortalChange = PortalStateChange;
 
 /** The composite journal and its small contracts live in contracts.ts; re-exported for the callers that import it from here. */
