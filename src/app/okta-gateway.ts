@@ -11,7 +11,7 @@ import type { GovernorBudget } from '../okta/budget.js';
 import { Governor } from '../okta/governor.js';
 import { OAuthTokenProvider } from '../okta/oauth-token.js';
 import { principalOf } from '../okta/principal.js';
-import { unexpected } from '../okta/okta-errors.js';
+import { call } from '../okta/call.js';
 import type { BucketReading, OktaGateway, PrincipalRateLimit } from '../okta/types.js';
 
 /**
@@ -48,12 +48,7 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
   const lifecycle = lifecycleOps(client, () => (deps.clock ?? systemClock).now());
 
   async function probeUsersBucket(): Promise<BucketReading | null> {
-    try {
-      const collection = await client.userApi.listUsers({ filter: PROBE_FILTER, limit: 1 });
-      await collection.next();
-    } catch (err) {
-      throw unexpected(err, 'reading the users rate limit');
-    }
+    await call('reading the users rate limit', async () => (await client.userApi.listUsers({ filter: PROBE_FILTER, limit: 1 })).next());
     const s = governor.status('users');
     if (s.limit === null || s.remaining === null || s.resetAt === null) return null;
     return { bucket: 'users', limit: s.limit, remaining: s.remaining, resetAt: s.resetAt };
@@ -61,12 +56,10 @@ export function createOktaGateway(deps: GatewayDeps): GovernedOktaGateway {
 
   /** A GET whose answer the SDK's models would trim (a schema's pattern, enum…): read as JSON. */
   async function getJson(path: string, what: string): Promise<unknown> {
-    try {
+    return call(what, async () => {
       const res = (await client.http.http(`${normalizeOrgUrl(deps.orgUrl)}${path}`, { method: 'get', headers: { Accept: 'application/json' } } as never)) as { json(): Promise<unknown> };
-      return await res.json();
-    } catch (err) {
-      throw unexpected(err, what);
-    }
+      return res.json();
+    });
   }
 
   async function getUserSchema(): Promise<unknown> {

@@ -18,6 +18,7 @@ const SECTIONS: Record<string, { title: string; run: () => Promise<Result> }> = 
   'plan-mariadb': { title: 'plan from MariaDB (type: database, preflight + stream → snapshot → diff), 1,000,000 panelists: beside the CSV plan above', run: async () => (await import('./plan-mariadb.js')).benchPlanMariaDb() },
   e2e: { title: 'users create end to end with limits off (CSV → snapshot → SDK → simulator in its own process → journal)', run: async () => (await import('./e2e.js')).benchE2eSection() },
   budget: { title: 'many installations, one org: three runs on one token vs one run of the same total; three tokens, local ledger and Redis (6 s windows, 100–200 ms)', run: async () => (await import('./budget.js')).benchBudgetSection() },
+  libraries: { title: 'hand-written code beside the library that could replace it: CSV tokenizer vs csv-parse, JSON number re-quote vs lossless-json, progress bar vs cli-progress, NDJSON lines vs pino', run: async () => (await import('./libraries.js')).benchLibrariesSection() },
   alternatives: { title: "against the alternatives: SDK loop, SDK × 10, efs-okta users create (600/min, 100–200 ms; Okta's default token limit, and one raised to 100 %), and a SIGKILL halfway", run: async () => (await import('./alternatives.js')).benchAlternativesSection() },
 };
 

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -292,14 +292,6 @@ export function validateOrgUrl(value: string): string {
   }
   if (url.username || url.password) throw new ConfigError('ORG_URL_INVALID', 'okta.orgUrl must not contain credentials');
   return url.origin;
-}
-
-export function isReadableFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /**

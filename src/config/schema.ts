@@ -181,7 +181,6 @@ export const configSchema = z.strictObject({
   reportDir: z.string().optional(),
 });
 
-export type ConfigFile = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type UserSourceConfig = z.output<typeof userSourceSchema>;
 export type PortalSourceConfig = z.output<typeof portalSourceSchema>;

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import type { UserKind } from '../core/types.js';
-import type { Journal } from '../journal/types.js';
+import type { GroupRegistry, MetaStore } from '../journal/contracts.js';
 import type { OktaGateway, OktaGroup } from '../okta/types.js';
 import { CLOCK_SKEW_MS } from '../core/clock.js';
 
@@ -25,7 +25,7 @@ const markKey = (kind: UserKind): string => `group.creating.${kind}`;
  * then never deleted; its members stay foreign (a user is ours only by our own create).
  */
 export async function ensureGroups(
-  deps: { journal: Journal; okta: OktaGateway; now: () => number },
+  deps: { journal: GroupRegistry & MetaStore; okta: OktaGateway; now: () => number },
   installation: string,
   kinds: UserKind[],
   names: Partial<Record<UserKind, string>>,
@@ -62,7 +62,7 @@ export async function ensureGroups(
   return ids;
 }
 
-function isLostCreateOfOurs(journal: Journal, kind: UserKind, name: string, description: string, found: OktaGroup): boolean {
+function isLostCreateOfOurs(journal: MetaStore, kind: UserKind, name: string, description: string, found: OktaGroup): boolean {
   const raw = journal.meta(markKey(kind));
   if (!raw) return false;
   let mark: { name?: unknown; at?: unknown };

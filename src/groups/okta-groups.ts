@@ -1,5 +1,6 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { apiFailure, isAlreadyExists, isNotFound, unexpected } from '../okta/okta-errors.js';
+import type { FailedAnswer } from '../okta/answer.js';
+import { answerError, call, notFound, type Outcomes } from '../okta/call.js';
 import { epochMs, toOktaUser } from '../okta/user-shape.js';
 import type { OktaGroup, OktaUser } from '../okta/types.js';
 
@@ -25,11 +26,34 @@ export function toOktaGroup(raw: unknown): OktaGroup {
   };
 }
 
+/** Okta says the name is taken: the group is looked up and used. */
+interface NameTaken {
+  nameTaken: FailedAnswer;
+}
+
+/** What each group operation makes of Okta's failed answers; the rows are tried in order. */
+export const GROUP_OUTCOMES: {
+  createGroup: Outcomes<NameTaken>;
+  removeUserFromGroup: Outcomes<void>;
+  deleteGroup: Outcomes<void>;
+} = {
+  createGroup: [
+    {
+      status: 400, errorCode: 'E0000001', cause: /already exists/i, outcome: (answer) => ({ nameTaken: answer }),
+      why: 'Okta answers 400 E0000001 with errorCauses "name: An object with this field already exists in the current organization" (group names are unique): a retry after a lost answer, or another run made it',
+      doc: 'https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/addGroup',
+    },
+  ],
+  removeUserFromGroup: [notFound(undefined, 'the user or the group is gone, so the user is not a member')],
+  deleteGroup: [notFound(undefined, 'the group is already deleted')],
+};
+
 export function groupOps(client: Client) {
   const api = client.groupApi;
+  const T = GROUP_OUTCOMES;
 
   async function findGroupByName(name: string): Promise<OktaGroup | null> {
-    try {
+    return call('looking up a group by name', async () => {
       const candidates: OktaGroup[] = [];
       for await (const g of await api.listGroups({ q: name, limit: PAGE_LIMIT })) {
         const group = toOktaGroup(g);
@@ -38,58 +62,32 @@ export function groupOps(client: Client) {
       }
       // Okta compares group names without regard to case.
       return candidates.find((g) => g.name.toLowerCase() === name.toLowerCase()) ?? null;
-    } catch (err) {
-      throw unexpected(err, 'looking up a group by name');
-    }
+    });
   }
 
   async function createGroup(name: string, description: string): Promise<OktaGroup> {
-    try {
-      const g = await api.createGroup({ group: { profile: { name, description } } as Parameters<typeof api.createGroup>[0]['group'] });
-      return toOktaGroup(g);
-    } catch (err) {
-      const f = apiFailure(err);
-      // A retry after a lost answer, or another run: the group is there, use it.
-      if (f && isAlreadyExists(f)) {
-        const existing = await findGroupByName(name);
-        if (existing) return existing;
-      }
-      throw unexpected(err, `creating group "${name}"`);
-    }
+    const op = `creating group "${name}"`;
+    const result = await call(op, async () =>
+      toOktaGroup(await api.createGroup({ group: { profile: { name, description } } as Parameters<typeof api.createGroup>[0]['group'] })), T.createGroup);
+    if (!('nameTaken' in result)) return result;
+    const existing = await findGroupByName(name);
+    if (existing) return existing;
+    throw answerError(op, result.nameTaken);
   }
 
   async function addUserToGroup(groupId: string, userId: string): Promise<void> {
-    try {
-      await api.assignUserToGroup({ groupId, userId });
-    } catch (err) {
-      throw unexpected(err, 'adding a user to a group');
-    }
+    await call('adding a user to a group', () => api.assignUserToGroup({ groupId, userId }));
   }
 
   async function removeUserFromGroup(groupId: string, userId: string): Promise<void> {
-    try {
-      await api.unassignUserFromGroup({ groupId, userId });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw unexpected(err, 'removing a user from a group');
-    }
+    await call('removing a user from a group', () => api.unassignUserFromGroup({ groupId, userId }), T.removeUserFromGroup);
   }
 
   async function* listGroupMembers(groupId: string): AsyncGenerator<OktaUser> {
-    let collection;
-    try {
-      collection = await api.listGroupUsers({ groupId, limit: PAGE_LIMIT });
-    } catch (err) {
-      throw unexpected(err, 'listing group members');
-    }
+    const collection = await call('listing group members', () => api.listGroupUsers({ groupId, limit: PAGE_LIMIT }));
     const it = collection[Symbol.asyncIterator]();
     for (;;) {
-      let step;
-      try {
-        step = await it.next();
-      } catch (err) {
-        throw unexpected(err, 'listing group members');
-      }
+      const step = await call('listing group members', () => it.next());
       if (step.done || step.value === null || step.value === undefined) {
         if (step.done) return;
         continue;
@@ -99,12 +97,7 @@ export function groupOps(client: Client) {
   }
 
   async function deleteGroup(groupId: string): Promise<void> {
-    try {
-      await api.deleteGroup({ groupId });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw unexpected(err, 'deleting a group');
-    }
+    await call('deleting a group', () => api.deleteGroup({ groupId }), T.deleteGroup);
   }
 
   return { findGroupByName, createGroup, addUserToGroup, removeUserFromGroup, listGroupMembers, deleteGroup };

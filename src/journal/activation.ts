@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UserKind, UserState } from '../core/types.js';
-import { toJournalRow, type RecordRowSql } from './rows.js';
+import { recordSelect, toJournalRow, type RecordRowSql } from './rows.js';
 import type { JournalRow } from './types.js';
 
 /**
@@ -243,6 +243,6 @@ export function pageByLastLogin(db: Database.Database, kinds: UserKind[], state:
   const params: (string | number)[] = [state, ...kinds];
   if (after) params.push(after.lastLogin, after.lastLogin, after.kind, after.kind, after.key);
   params.push(limit);
-  const sql = `SELECT * FROM records INDEXED BY records_last_login_order WHERE state = ? AND kind IN (${kindList})${cursor} ORDER BY ${ll} DESC, kind, key LIMIT ?`;
+  const sql = `SELECT ${recordSelect(db)} FROM records INDEXED BY records_last_login_order WHERE state = ? AND kind IN (${kindList})${cursor} ORDER BY ${ll} DESC, kind, key LIMIT ?`;
   return (db.prepare(sql).all(...params) as RecordRowSql[]).map(toJournalRow);
 }

@@ -1,154 +1,55 @@
 import type Database from 'better-sqlite3';
 import { JournalError } from '../core/errors.js';
 import type { PortalState } from '../core/types.js';
+import { columnList, columnsWith, PORTAL_COLUMNS, toSql } from './columns.js';
+import type { PortalStore } from './contracts.js';
+import { toPortalRow, type RowSql } from './rows.js';
 import type { SqliteJournal } from './sqlite.js';
+import type { PortalChange, PortalRow, PortalSourceFields } from './types.js';
 
-/**
- * The portal rows of the journal (table `portals`, migration 002). One row per portal key of the
- * source. What it never holds: the client secret. `secretIssuedAt` says when the current secret
- * was handed over through the credentials file; null means the app's secret is unknown to us.
- */
-export interface PortalRow {
-  key: string;
-  state: PortalState;
-  reason: string | null;
-  message: string | null;
-  line: number | null;
-  name: string | null;
-  baseUrl: string | null;
-  redirectUris: string[];
-  /** Hash of the app settings last confirmed by Okta (null: never synced). */
-  settingsHash: string | null;
-  appId: string | null;
-  clientId: string | null;
-  label: string | null;
-  secretIssuedAt: number | null;
-  attempts: number;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { PortalChange, PortalRow, PortalSourceFields } from './types.js';
 
-/** The fields a portal row takes from the source. */
-export interface PortalSourceFields {
-  key: string;
-  line: number;
-  name: string | null;
-  baseUrl: string | null;
-  redirectUris: string[];
-}
+/** The portal store of the journal (contracts.ts); the name the phases know it by. */
+export type PortalJournal = PortalStore;
 
-/** A state change; fields left undefined keep their value. There is no field for a secret. */
-export interface PortalChange {
-  state: PortalState;
-  reason?: string | null;
-  message?: string | null;
-  settingsHash?: string | null;
-  appId?: string | null;
-  clientId?: string | null;
-  label?: string | null;
-  secretIssuedAt?: number | null;
-  attemptsIncrement?: boolean;
-  lastError?: string | null;
-}
+const CHANGE_COLUMNS = columnsWith(PORTAL_COLUMNS, 'change');
+/** The columns a portal takes from the source: refreshed by upsertSource. */
+const SOURCE_COLUMNS = columnsWith(PORTAL_COLUMNS, 'snapshot');
 
-export interface PortalJournal {
-  get(key: string): PortalRow | null;
-  all(): PortalRow[];
-  /** Inserts a new portal as `pending`, or refreshes the source fields of a known one (state kept). */
-  upsertSource(fields: PortalSourceFields, now: number): PortalRow;
-  update(key: string, change: PortalChange, now: number): void;
-  countByState(): { state: PortalState; reason: string | null; count: number }[];
-}
+/** INSERT of a new portal, or refresh of a known one's source fields (updated_at moves only when one changed). */
+const UPSERT_SQL = `INSERT INTO portals (key, state, ${columnList(SOURCE_COLUMNS)}, created_at, updated_at)
+  VALUES (@key, 'pending', ${SOURCE_COLUMNS.map((c) => `@${c.column}`).join(', ')}, @now, @now)
+  ON CONFLICT (key) DO UPDATE SET ${SOURCE_COLUMNS.map((c) => `${c.column} = excluded.${c.column}`).join(', ')},
+    updated_at = CASE WHEN ${SOURCE_COLUMNS.map((c) => `portals.${c.column} IS excluded.${c.column}`).join(' AND ')}
+      THEN portals.updated_at ELSE excluded.updated_at END`;
 
-interface PortalRowSql {
-  key: string;
-  state: string;
-  reason: string | null;
-  message: string | null;
-  line: number | null;
-  name: string | null;
-  base_url: string | null;
-  redirect_uris: string;
-  settings_hash: string | null;
-  app_id: string | null;
-  client_id: string | null;
-  label: string | null;
-  secret_issued_at: number | null;
-  attempts: number;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-function toPortalRow(r: PortalRowSql): PortalRow {
-  return {
-    key: r.key,
-    state: r.state as PortalState,
-    reason: r.reason,
-    message: r.message,
-    line: r.line,
-    name: r.name,
-    baseUrl: r.base_url,
-    redirectUris: JSON.parse(r.redirect_uris) as string[],
-    settingsHash: r.settings_hash,
-    appId: r.app_id,
-    clientId: r.client_id,
-    label: r.label,
-    secretIssuedAt: r.secret_issued_at,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-const COLUMNS: Record<Exclude<keyof PortalChange, 'state' | 'attemptsIncrement'>, string> = {
-  reason: 'reason',
-  message: 'message',
-  settingsHash: 'settings_hash',
-  appId: 'app_id',
-  clientId: 'client_id',
-  label: 'label',
-  secretIssuedAt: 'secret_issued_at',
-  lastError: 'last_error',
-};
-
-export class SqlitePortalJournal implements PortalJournal {
+export class SqlitePortalJournal implements PortalStore {
   constructor(private readonly db: Database.Database) {}
 
   get(key: string): PortalRow | null {
-    const row = this.db.prepare('SELECT * FROM portals WHERE key = ?').get(key) as PortalRowSql | undefined;
+    const row = this.db.prepare('SELECT * FROM portals WHERE key = ?').get(key) as RowSql | undefined;
     return row ? toPortalRow(row) : null;
   }
 
   all(): PortalRow[] {
-    return (this.db.prepare('SELECT * FROM portals ORDER BY key').all() as PortalRowSql[]).map(toPortalRow);
+    return (this.db.prepare('SELECT * FROM portals ORDER BY key').all() as RowSql[]).map(toPortalRow);
   }
 
   upsertSource(f: PortalSourceFields, now: number): PortalRow {
-    this.db
-      .prepare(
-        `INSERT INTO portals (key, state, line, name, base_url, redirect_uris, created_at, updated_at)
-         VALUES (@key, 'pending', @line, @name, @baseUrl, @redirectUris, @now, @now)
-         ON CONFLICT (key) DO UPDATE SET line = excluded.line, name = excluded.name, base_url = excluded.base_url,
-           redirect_uris = excluded.redirect_uris,
-           updated_at = CASE WHEN portals.line IS excluded.line AND portals.name IS excluded.name
-             AND portals.base_url IS excluded.base_url AND portals.redirect_uris = excluded.redirect_uris
-             THEN portals.updated_at ELSE excluded.updated_at END`,
-      )
-      .run({ key: f.key, line: f.line, name: f.name, baseUrl: f.baseUrl, redirectUris: JSON.stringify(f.redirectUris), now });
+    const params: Record<string, string | number | null> = { key: f.key, now };
+    for (const c of SOURCE_COLUMNS) params[c.column] = toSql(c.codec, f[c.field]);
+    this.db.prepare(UPSERT_SQL).run(params);
     return this.get(f.key) as PortalRow;
   }
 
   update(key: string, change: PortalChange, now: number): void {
     const sets = ['state = @state', 'updated_at = @now'];
     const params: Record<string, string | number | null> = { key, state: change.state, now };
-    for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
-      const value = change[field];
+    for (const c of CHANGE_COLUMNS) {
+      const value = change[c.field];
       if (value === undefined) continue;
-      sets.push(`${column} = @${field}`);
-      params[field] = value;
+      sets.push(`${c.column} = @${c.field}`);
+      params[c.field] = toSql(c.codec, value);
     }
     if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
     const info = this.db.prepare(`UPDATE portals SET ${sets.join(', ')} WHERE key = @key`).run(params);
@@ -163,6 +64,6 @@ export class SqlitePortalJournal implements PortalJournal {
 }
 
 /** The portal view of an open journal (same SQLite file, same lock). */
-export function portalJournal(journal: SqliteJournal): PortalJournal {
+export function portalJournal(journal: SqliteJournal): PortalStore {
   return new SqlitePortalJournal(journal.db);
 }

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
-import type { ActiveMilestones, PlanCounts, SnapshotWriter } from './types.js';
+import { columnList, columnsWith, RECORD_COLUMNS, toSql } from './columns.js';
+import type { ActiveMilestones, JournalRow, PlanCounts, SnapshotWriter } from './types.js';
 
 /**
  * The source as read now, in a TEMP table of the journal's connection (SQLite keeps it outside the
@@ -29,6 +30,25 @@ export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' 
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale, r.preferredLanguage])).digest('base64');
 }
 
+/** The record columns read from the source: the snapshot table's, copied into new records. */
+const SNAP_COLUMNS = columnsWith(RECORD_COLUMNS, 'snapshot');
+/** The columns a known record takes afresh from the source when a snapshot is applied. */
+const REFRESH_COLUMNS = columnsWith(RECORD_COLUMNS, 'refresh');
+
+/**
+ * What a journal record takes from a source record, before dedupe: a new record is `pending` with
+ * no reason, or carries the classification's; it is in its own kind's group.
+ */
+export function sourceFields(r: UserRecord): Pick<JournalRow, (typeof SNAP_COLUMNS)[number]['field']> {
+  const c = r.classification;
+  return {
+    kind: r.kind, key: r.key, state: c.state, reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
+    line: r.line, login: r.login, loginKey: r.loginKey, email: r.email, firstName: r.firstName, lastName: r.lastName, locale: r.locale,
+    preferredLanguage: r.preferredLanguage, status: r.status, lastLogin: r.lastLogin, sourceHash: profileHash(r), passwordHash: r.passwordHash,
+    duplicateOf: null, groups: [r.kind],
+  };
+}
+
 export class SqliteSnapshot implements SnapshotWriter {
   private pending: UserRecord[] = [];
   private seq = 0;
@@ -42,17 +62,13 @@ export class SqliteSnapshot implements SnapshotWriter {
     db.exec(`
       DROP TABLE IF EXISTS temp.snap;
       CREATE TEMP TABLE snap (
-        seq INTEGER NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, line INTEGER, state TEXT NOT NULL,
-        reason TEXT, message TEXT, login TEXT, login_key TEXT, email TEXT, first_name TEXT, last_name TEXT,
-        locale TEXT, preferred_language TEXT, status TEXT, last_login TEXT, source_hash TEXT, password_hash TEXT,
-        duplicate_of TEXT, groups TEXT, cat TEXT, made_up INTEGER NOT NULL DEFAULT 0
+        seq INTEGER NOT NULL, ${SNAP_COLUMNS.map((c) => `${c.column} ${c.sql}`).join(', ')},
+        cat TEXT, made_up INTEGER NOT NULL DEFAULT 0
       );
       CREATE UNIQUE INDEX temp.snap_key ON snap (kind, key);
     `);
-    this.insert = db.prepare(`INSERT OR IGNORE INTO snap (seq, kind, key, line, state, reason, message, login, login_key, email,
-      first_name, last_name, locale, preferred_language, status, last_login, source_hash, password_hash, groups, made_up)
-      VALUES (@seq, @kind, @key, @line, @state, @reason, @message, @login, @login_key, @email, @first_name, @last_name,
-      @locale, @preferred_language, @status, @last_login, @source_hash, @password_hash, @kind, @made_up)`);
+    this.insert = db.prepare(`INSERT OR IGNORE INTO snap (seq, ${columnList(SNAP_COLUMNS)}, made_up)
+      VALUES (@seq, ${SNAP_COLUMNS.map((c) => `@${c.column}`).join(', ')}, @made_up)`);
     this.holder = db.prepare('SELECT made_up FROM snap WHERE kind = ? AND key = ?');
     this.rekey = db.prepare('UPDATE snap SET key = ? WHERE kind = ? AND key = ?');
   }
@@ -83,15 +99,10 @@ export class SqliteSnapshot implements SnapshotWriter {
    * made-up one moves to a free name (`#2`, `#3`, …), so no row takes another's place.
    */
   private insertRecord(r: UserRecord): void {
-    const c = r.classification;
     const madeUp = r.keyMadeUp === true;
-    const params = {
-      seq: this.seq++, kind: r.kind, key: r.key, line: r.line, state: c.state,
-      reason: c.state === 'pending' ? null : c.reason, message: c.state === 'pending' ? null : c.message,
-      login: r.login, login_key: r.loginKey, email: r.email, first_name: r.firstName, last_name: r.lastName,
-      locale: r.locale, preferred_language: r.preferredLanguage, status: r.status, last_login: r.lastLogin, source_hash: profileHash(r),
-      password_hash: r.passwordHash ? JSON.stringify(r.passwordHash) : null, made_up: madeUp ? 1 : 0,
-    };
+    const fields = sourceFields(r);
+    const params: Record<string, string | number | null> = { seq: this.seq++, made_up: madeUp ? 1 : 0 };
+    for (const c of SNAP_COLUMNS) params[c.column] = toSql(c.codec, fields[c.field]);
     if (this.insert.run(params).changes === 1) return;
     const holder = this.holder.get(r.kind, r.key) as { made_up: number };
     if (madeUp) {
@@ -221,17 +232,13 @@ export class SqliteSnapshot implements SnapshotWriter {
     const counts = this.diff();
     const kinds = [...this.kinds];
     this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO main.records (kind, key, state, reason, message, line, login, login_key, email, first_name,
-          last_name, locale, preferred_language, status, last_login, source_hash, password_hash, duplicate_of, groups, created_at, updated_at)
-        SELECT kind, key, state, reason, message, line, login, login_key, email, first_name, last_name, locale, preferred_language, status,
-          last_login, source_hash, password_hash, duplicate_of, groups, @now, @now
+      this.db.prepare(`INSERT INTO main.records (${columnList(SNAP_COLUMNS)}, created_at, updated_at)
+        SELECT ${columnList(SNAP_COLUMNS)}, @now, @now
         FROM snap WHERE cat IN ('create','skipped','invalid','duplicate')
           AND NOT EXISTS (SELECT 1 FROM main.records r WHERE r.kind = snap.kind AND r.key = snap.key)`).run({ now });
       // Existing records: refresh what the source says, then move the state as the plan said.
       this.db.prepare(`UPDATE main.records SET
-          line = s.line, login = s.login, login_key = s.login_key, email = s.email, first_name = s.first_name,
-          last_name = s.last_name, locale = s.locale, preferred_language = s.preferred_language, status = s.status, last_login = s.last_login,
-          source_hash = s.source_hash, duplicate_of = s.duplicate_of, groups = s.groups,
+          ${REFRESH_COLUMNS.map((c) => `${c.column} = s.${c.column}`).join(', ')},
           password_hash = CASE WHEN records.okta_id IS NULL THEN s.password_hash ELSE NULL END,
           state = CASE s.cat
             WHEN 'create' THEN CASE WHEN records.state = 'creating' THEN 'creating' ELSE 'pending' END

@@ -4,15 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Kind, RecordState, UserKind } from '../core/types.js';
+import { columnsWith, RECORD_COLUMNS, toSql } from './columns.js';
 import { activationLogOf, type SqliteActivationLog } from './activation.js';
 import { migrations } from './migrations/index.js';
+import { isAlive, lockedError, thisProcess } from './lock.js';
 import { damagedJournalCode, damagedJournalError, missingFolderError } from './open-errors.js';
-import { toJournalRow, type RecordRowSql } from './rows.js';
+import { recordSelect, toJournalRow, type RecordRowSql } from './rows.js';
 import { SqliteSnapshot } from './snapshot.js';
-import type { ActivityEntry, Journal, JournalRow, LockHolder, SnapshotWriter, StateChange } from './types.js';
+import type { Journal } from './contracts.js';
+import type { ActivityEntry, GroupEntry, JournalRow, LockHolder, RunEntry, SnapshotWriter, StateChange } from './types.js';
 
-/** A lock whose holder has not beaten its heart for this long is considered stale (crashed host). */
-const STALE_LOCK_MS = 5 * 60_000;
+export { isAlive } from './lock.js';
+
+/** The columns setState sets from the fields of a StateChange of the same name. */
+const CHANGE_COLUMNS = columnsWith(RECORD_COLUMNS, 'change');
 
 export interface OpenJournalOptions {
   /** Open for reading only (status, report, dashboard): works while a run holds the lock. */
@@ -130,13 +135,10 @@ export class SqliteJournal implements Journal {
     const now = Date.now();
     this.db.transaction(() => {
       const holder = this.lockHolder();
-      if (holder && isAlive(holder, now)) {
-        throw new JournalError('JOURNAL_LOCKED', `the journal ${this.path} is in use by "${holder.command}" (process ${holder.pid} on ${holder.host}, since ${new Date(holder.startedAt).toISOString()}): wait for it to finish or stop it (Ctrl-C); "efs-okta status" shows its progress`, {
-          context: { pid: holder.pid, host: holder.host },
-        });
-      }
+      if (holder && isAlive(holder, now)) throw lockedError(this.path, holder);
+      const me = thisProcess(command, now);
       this.db.prepare('DELETE FROM lock').run();
-      this.db.prepare('INSERT INTO lock (id, pid, host, command, started_at, heartbeat) VALUES (1, ?, ?, ?, ?, ?)').run(process.pid, os.hostname(), command, now, now);
+      this.db.prepare('INSERT INTO lock (id, pid, host, command, started_at, heartbeat) VALUES (1, ?, ?, ?, ?, ?)').run(me.pid, me.host, me.command, me.startedAt, me.heartbeat);
     }).immediate();
     this.lockHeld = true;
   }
@@ -188,16 +190,16 @@ export class SqliteJournal implements Journal {
   }
 
   get(kind: Kind, key: string): JournalRow | null {
-    const row = this.db.prepare('SELECT * FROM records WHERE kind = ? AND key = ?').get(kind, key) as RecordRowSql | undefined;
+    const row = this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE kind = ? AND key = ?`).get(kind, key) as RecordRowSql | undefined;
     return row ? toJournalRow(row) : null;
   }
 
   findByLoginKey(loginKey: string): JournalRow[] {
-    return (this.db.prepare('SELECT * FROM records WHERE login_key = ?').all(loginKey) as RecordRowSql[]).map(toJournalRow);
+    return (this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE login_key = ?`).all(loginKey) as RecordRowSql[]).map(toJournalRow);
   }
 
   findByOktaId(oktaId: string): JournalRow[] {
-    return (this.db.prepare('SELECT * FROM records WHERE okta_id = ?').all(oktaId) as RecordRowSql[]).map(toJournalRow);
+    return (this.prepared(`SELECT ${recordSelect(this.db)} FROM records WHERE okta_id = ?`).all(oktaId) as RecordRowSql[]).map(toJournalRow);
   }
 
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[] {
@@ -211,7 +213,7 @@ export class SqliteJournal implements Journal {
       if (rows.length >= limit) break;
       if (after && kind < after.kind) continue;
       const fromKey = after && kind === after.kind ? after.key : null;
-      const sql = `SELECT * FROM records WHERE kind = ?${fromKey === null ? '' : ' AND key > ?'} AND ${where} ORDER BY key LIMIT ?`;
+      const sql = `SELECT ${recordSelect(this.db)} FROM records WHERE kind = ?${fromKey === null ? '' : ' AND key > ?'} AND ${where} ORDER BY key LIMIT ?`;
       const params: (string | number)[] = fromKey === null ? [kind] : [kind, fromKey];
       params.push(...filter.states, limit - rows.length);
       for (const r of this.prepared(sql).all(...params) as RecordRowSql[]) rows.push(toJournalRow(r));
@@ -222,21 +224,12 @@ export class SqliteJournal implements Journal {
   setState(kind: Kind, key: string, change: StateChange, now: number): void {
     const sets = ['state = @state', 'updated_at = @now'];
     const params: Record<string, string | number | null> = { kind, key, state: change.state, now };
-    const opt = (col: string, name: keyof StateChange, value: string | number | null | undefined): void => {
-      if (change[name] === undefined) return;
-      sets.push(`${col} = @${name}`);
-      params[name] = value ?? null;
-    };
-    opt('reason', 'reason', change.reason);
-    opt('message', 'message', change.message);
-    opt('okta_id', 'oktaId', change.oktaId);
-    opt('ours', 'ours', change.ours === undefined ? undefined : change.ours ? 1 : 0);
-    opt('synced_hash', 'syncedHash', change.syncedHash);
-    opt('password_imported', 'passwordImported', change.passwordImported === undefined ? undefined : change.passwordImported ? 1 : 0);
-    opt('dirty', 'dirty', change.dirty === undefined ? undefined : change.dirty ? 1 : 0);
-    opt('last_error', 'lastError', change.lastError);
-    opt('ownership', 'ownership', change.ownership);
-    opt('activation', 'activation', change.activation);
+    for (const c of CHANGE_COLUMNS) {
+      const value = change[c.field];
+      if (value === undefined) continue;
+      sets.push(`${c.column} = @${c.field}`);
+      params[c.field] = toSql(c.codec, value);
+    }
     // The proof of a lost create compares Okta's creation time with the moment we first marked the
     // record: a create that failed after Okta carried it out is retried (and found) runs later.
     if (change.state === 'creating') sets.push('create_marked_at = COALESCE(create_marked_at, @now)');
@@ -262,17 +255,17 @@ export class SqliteJournal implements Journal {
 
   *all(kinds?: Kind[]): IterableIterator<JournalRow> {
     const where = kinds && kinds.length ? `WHERE kind IN (${kinds.map(() => '?').join(',')})` : '';
-    for (const row of this.db.prepare(`SELECT * FROM records ${where} ORDER BY kind, key`).iterate(...(kinds ?? []))) {
+    for (const row of this.db.prepare(`SELECT ${recordSelect(this.db)} FROM records ${where} ORDER BY kind, key`).iterate(...(kinds ?? []))) {
       yield toJournalRow(row as RecordRowSql);
     }
   }
 
-  group(kind: UserKind): { name: string; oktaId: string; created: boolean } | null {
+  group(kind: UserKind): GroupEntry | null {
     const row = this.db.prepare('SELECT name, okta_id, created FROM okta_groups WHERE kind = ?').get(kind) as { name: string; okta_id: string; created: number } | undefined;
     return row ? { name: row.name, oktaId: row.okta_id, created: row.created === 1 } : null;
   }
 
-  setGroup(kind: UserKind, g: { name: string; oktaId: string; created: boolean }, now: number): void {
+  setGroup(kind: UserKind, g: GroupEntry, now: number): void {
     this.db
       .prepare('INSERT INTO okta_groups (kind, name, okta_id, created, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind) DO UPDATE SET name = excluded.name, okta_id = excluded.okta_id, created = MAX(created, excluded.created), updated_at = excluded.updated_at')
       .run(kind, g.name, g.oktaId, g.created ? 1 : 0, now);
@@ -291,7 +284,7 @@ export class SqliteJournal implements Journal {
     this.db.prepare('UPDATE runs SET finished_at = ?, outcome = ?, counts = ? WHERE id = ?').run(now, outcome, JSON.stringify(counts), runId);
   }
 
-  lastRuns(limit: number): { id: number; phase: string; pid: number; host: string; startedAt: number; finishedAt: number | null; outcome: string | null; counts: Record<string, number> | null }[] {
+  lastRuns(limit: number): RunEntry[] {
     const rows = this.db.prepare('SELECT id, phase, pid, host, started_at AS startedAt, finished_at AS finishedAt, outcome, counts FROM runs ORDER BY id DESC LIMIT ?').all(limit) as { id: number; phase: string; pid: number; host: string; startedAt: number; finishedAt: number | null; outcome: string | null; counts: string | null }[];
     return rows.map((r) => ({ ...r, counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null }));
   }
@@ -304,20 +297,4 @@ export class SqliteJournal implements Journal {
     const where = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
     return this.db.prepare(`SELECT at, type, kind, key, code, detail FROM activity WHERE at >= ?${where} ORDER BY id`).all(at, ...(types ?? [])) as ActivityEntry[];
   }
-}
-
-/**
- * Whether the process holding the lock still runs: on this host, asked of the OS; on another host
- * (a journal on a shared disk), judged by its heartbeat.
- */
-export function isAlive(holder: LockHolder, now: number): boolean {
-  if (holder.host === os.hostname()) {
-    try {
-      process.kill(holder.pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
-  return now - holder.heartbeat < STALE_LOCK_MS;
 }

@@ -1,4 +1,4 @@
-import type { Kind, PasswordHash, RecordState, UserKind } from '../core/types.js';
+import type { Kind, PasswordHash, PortalState, RecordState, UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
 
 /** A user or portal row of the journal, as the phases see it. */
@@ -101,51 +101,76 @@ export interface ActivityEntry {
   detail?: string | null;
 }
 
-/**
- * The journal: the single source of truth for what has been done. SQL lives only in journal/.
- * Every state change is committed before the call that depends on it returns, so a run killed at
- * any instant resumes from here.
- */
-export interface Journal {
-  readonly path: string;
-  close(): void;
-
-  meta(key: string): string | null;
-  setMeta(key: string, value: string): void;
-
-  // lock
-  acquireLock(command: string): void;
-  heartbeat(): void;
-  /** Runs `fn` (several writes) as one transaction: one commit for all. Optional: without it, writes commit one by one. */
-  batch?(fn: () => void): void;
-  releaseLock(): void;
-  lockHolder(): LockHolder | null;
-
-  // snapshot of the source, diffed against the journal
-  beginSnapshot(): SnapshotWriter;
-
-  // records
-  get(kind: Kind, key: string): JournalRow | null;
-  findByLoginKey(loginKey: string): JournalRow[];
-  findByOktaId(oktaId: string): JournalRow[];
-  /** Rows of the given kinds and states, in a stable order, paged by (kind, key) after `after`. */
-  page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[];
-  setState(kind: Kind, key: string, change: StateChange, now: number): void;
-  countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[];
-  all(kinds?: Kind[]): IterableIterator<JournalRow>;
-
-  // groups
-  group(kind: UserKind): { name: string; oktaId: string; created: boolean } | null;
-  setGroup(kind: UserKind, g: { name: string; oktaId: string; created: boolean }, now: number): void;
-  removeGroup(kind: UserKind): void;
-
-  // runs and activity
-  startRun(phase: string, now: number): number;
-  finishRun(runId: number, outcome: string, counts: Record<string, number>, now: number): void;
-  lastRuns(limit: number): { id: number; phase: string; pid: number; host: string; startedAt: number; finishedAt: number | null; outcome: string | null; counts: Record<string, number> | null }[];
-  logActivity(runId: number | null, entry: ActivityEntry): void;
-  activitySince(at: number, types?: string[]): ActivityEntry[];
+/** One run of a phase, as `lastRuns` returns it (newest first). */
+export interface RunEntry {
+  id: number;
+  phase: string;
+  pid: number;
+  host: string;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: string | null;
+  counts: Record<string, number> | null;
 }
+
+/** The Okta group of a user kind, as the journal knows it. */
+export interface GroupEntry {
+  name: string;
+  oktaId: string;
+  created: boolean;
+}
+
+/**
+ * The portal rows of the journal (table `portals`, migration 002). One row per portal key of the
+ * source. What it never holds: the client secret. `secretIssuedAt` says when the current secret
+ * was handed over through the credentials file; null means the app's secret is unknown to us.
+ */
+export interface PortalRow {
+  key: string;
+  state: PortalState;
+  reason: string | null;
+  message: string | null;
+  line: number | null;
+  name: string | null;
+  baseUrl: string | null;
+  redirectUris: string[];
+  /** Hash of the app settings last confirmed by Okta (null: never synced). */
+  settingsHash: string | null;
+  appId: string | null;
+  clientId: string | null;
+  label: string | null;
+  secretIssuedAt: number | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The fields a portal row takes from the source. */
+export interface PortalSourceFields {
+  key: string;
+  line: number;
+  name: string | null;
+  baseUrl: string | null;
+  redirectUris: string[];
+}
+
+/** A state change; fields left undefined keep their value. There is no field for a secret. */
+export interface PortalChange {
+  state: PortalState;
+  reason?: string | null;
+  message?: string | null;
+  settingsHash?: string | null;
+  appId?: string | null;
+  clientId?: string | null;
+  label?: string | null;
+  secretIssuedAt?: number | null;
+  attemptsIncrement?: boolean;
+  lastError?: string | null;
+}
+
+/** The composite journal and its small contracts live in contracts.ts; re-exported for the callers that import it from here. */
+export type { Journal } from './contracts.js';
 
 export interface SnapshotWriter {
   /** Declares that this kind's source is being read (its journal rows missing from it are `removed`). */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import { OktaCallError } from '../core/errors.js';
 import { templatePath } from './buckets.js';
-import type { ErrorInfo, Governor } from './governor.js';
+import { errorInfo, OktaAnswerError, readFailedAnswer, type FailedAnswer } from './answer.js';
+import type { GovernedRequest, Governor } from './governor.js';
 import type { OAuthTokenProvider, TokenRequest } from './oauth-token.js';
 import type { HeaderSource } from './rate-headers.js';
 
@@ -10,7 +11,9 @@ import type { HeaderSource } from './rate-headers.js';
  * The SDK's request executor, replaced by one that goes through our governor. The SDK's default
  * executor retries only 429s (twice, no jitter, trusting Reset: concurrency 429s stall it for
  * minutes) and nothing else; ours paces, caps concurrency and retries per retry-table.ts.
- * Non-retryable answers go back to the SDK as they are (it throws OktaApiError; the gateway maps it).
+ * A failed answer is read once, here (answer.ts): the governor retries on it, and what is left
+ * reaches the SDK's caller as an OktaAnswerError (the SDK passes it through), which call.ts matches
+ * against the operation's outcome table. The SDK never parses an error body of ours.
  *
  * Credentials stay with the org: a request for any other origin (e.g. a `Link: rel="next"` that
  * points elsewhere) is refused before it is sent, and redirects are not followed (node-fetch
@@ -72,7 +75,23 @@ export class GovernedRequestExecutor extends RequestExecutor {
   /** A token endpoint request: governed (rate, retries), sent as it is, without an access token. */
   async sendTokenRequest(req: TokenRequest): Promise<FetchResponse> {
     const request: SdkRequest = { ...req, redirect: 'manual', timeout: this.timeoutMs };
-    return this.governor.run({ method: req.method, url: req.url }, () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>, readErrorInfo);
+    // The token provider reads the answer's body itself (an access token, or an RFC 6749 error).
+    const { res } = await this.exchange({ method: req.method, url: req.url }, () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>, true);
+    return res;
+  }
+
+  /**
+   * One request through the governor. A failed answer's body is parsed once, for both the
+   * governor's retry table and the caller; `keepBody`: parse a copy, the caller reads the body too.
+   */
+  private async exchange(req: GovernedRequest, send: () => Promise<FetchResponse>, keepBody = false): Promise<{ res: FetchResponse; failure: FailedAnswer | null }> {
+    const read: { last: FailedAnswer | null } = { last: null };
+    const res = await this.governor.run(req, send, async (answer) => {
+      read.last = await readFailedAnswer(keepBody ? answer.clone() : answer);
+      return errorInfo(read.last);
+    });
+    if (res.status < 400) return { res, failure: null };
+    return { res, failure: read.last ?? { status: res.status, errorCode: null, errorSummary: null, causes: [], requestId: res.headers.get('x-okta-request-id') } };
   }
 
   private async governed(request: SdkRequest): Promise<FetchResponse> {
@@ -96,13 +115,13 @@ export class GovernedRequestExecutor extends RequestExecutor {
     if (this.tokens) return this.withAccessToken(this.tokens, request, method, url);
     const auth = headerValue(request.headers, 'authorization');
     const bearer = auth !== null && /^(bearer|dpop) /i.test(auth) ? fingerprint(auth) : null;
-    const res = await this.governor.run(
+    const { res, failure } = await this.exchange(
       { method, url, authRenewable: bearer !== null && this.workedTokens.has(bearer) },
       () => super.fetch(request as Parameters<RequestExecutor['fetch']>[0]) as Promise<FetchResponse>,
-      readErrorInfo,
     );
     // Any answer but 401 shows Okta accepted the token (a 404 or 403 is about the resource).
     if (bearer !== null && res.status !== 401) this.workedTokens.add(bearer);
+    if (failure) throw new OktaAnswerError(failure);
     return res;
   }
 
@@ -115,19 +134,16 @@ export class GovernedRequestExecutor extends RequestExecutor {
     for (let round = 0; ; round++) {
       const token = await tokens.ensure();
       const worked = this.workedTokens.has(fingerprint(token.value));
-      const res = await this.governor.run(
-        { method, url, authRenewable: worked && round === 0 },
-        async () => {
-          setHeaders(request, await tokens.headersFor(token, method, url));
-          return (await super.fetch(request as Parameters<RequestExecutor['fetch']>[0])) as FetchResponse;
-        },
-        readErrorInfo,
-      );
+      const { res, failure } = await this.exchange({ method, url, authRenewable: worked && round === 0 }, async () => {
+        setHeaders(request, await tokens.headersFor(token, method, url));
+        return (await super.fetch(request as Parameters<RequestExecutor['fetch']>[0])) as FetchResponse;
+      });
       if (res.status === 401 && worked && round === 0) {
         tokens.invalidate(token);
         continue;
       }
       if (res.status !== 401) this.workedTokens.add(fingerprint(token.value));
+      if (failure) throw new OktaAnswerError(failure);
       return res;
     }
   }
@@ -149,24 +165,4 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
 
 function fingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 16);
-}
-
-/**
- * Okta's error body `{errorCode, errorSummary}`, or an OAuth token endpoint's `{error,
- * error_description}`. Read from a clone: the SDK reads the original.
- */
-export async function readErrorInfo(res: FetchResponse): Promise<ErrorInfo | null> {
-  // RFC 9449 §7.1 / RFC 6750 §3: a resource server names a DPoP or token problem in WWW-Authenticate.
-  const challenge = /error="([^"]+)"(?:.*error_description="([^"]*)")?/.exec(res.headers.get('www-authenticate') ?? '');
-  if (challenge) return { code: challenge[1] as string, summary: challenge[2] ?? null };
-  try {
-    const text = await res.clone().text();
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const code = typeof body.errorCode === 'string' ? body.errorCode : typeof body.error === 'string' ? body.error : null;
-    const summary =
-      typeof body.errorSummary === 'string' ? body.errorSummary : typeof body.error_description === 'string' ? body.error_description : null;
-    return code === null && summary === null ? null : { code, summary };
-  } catch {
-    return null;
-  }
 }

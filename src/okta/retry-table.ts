@@ -8,7 +8,8 @@
  *   stalls clients for minutes) and send again, at most `attempts` tries in all ('config' =
  *   okta.maxAttempts).
  * - `auth`: stop the run: every later request fails at once with the same AuthError.
- * - `return`: hand the answer to the SDK as it is (it throws OktaApiError; the gateway maps it).
+ * - `return`: hand the answer back: the executor throws it as OktaAnswerError and the operation's
+ *   outcome table (call.ts) says what it means.
  * - `fail`: fail this call now with OktaCallError.
  * - `unreachable`: the org cannot be reached at all (wrong okta.orgUrl): stop the run at once with
  *   OktaUnreachableError; retrying cannot help and every record would fail the same way.

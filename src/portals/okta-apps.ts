@@ -1,5 +1,5 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { isNotFound, unexpected } from '../okta/okta-errors.js';
+import { call, notFound, type Outcomes } from '../okta/call.js';
 import type { ClientSecret, OidcApp, OidcAppInput } from '../okta/types.js';
 
 /**
@@ -81,132 +81,95 @@ export function oidcAppBody(input: OidcAppInput, current?: Loose): Loose {
   };
 }
 
+/** What each app operation makes of Okta's failed answers; the rows are tried in order. */
+export const APP_OUTCOMES: {
+  getApp: Outcomes<null>;
+  deactivateApp: Outcomes<void>;
+  deleteApp: Outcomes<void>;
+  deleteClientSecret: Outcomes<void>;
+} = {
+  getApp: [notFound(null, 'no app has this id (deleted by hand, or never created)')],
+  deactivateApp: [notFound(undefined, 'the app is already deleted')],
+  deleteApp: [notFound(undefined, 'the app is already deleted')],
+  deleteClientSecret: [notFound(undefined, 'the secret (or its app) is already deleted')],
+};
+
 export function appOps(client: Client) {
   const api = client.applicationApi;
   const secrets = client.applicationSSOPublicKeysApi;
   type AppBody = Parameters<typeof api.createApplication>[0]['application'];
-
-  async function getRaw(appId: string): Promise<Loose | null> {
-    try {
-      return obj(await api.getApplication({ appId }));
-    } catch (err) {
-      if (isNotFound(err)) return null;
-      throw unexpected(err, 'reading an app');
-    }
-  }
+  const T = APP_OUTCOMES;
 
   async function getApp(appId: string): Promise<OidcApp | null> {
-    const raw = await getRaw(appId);
-    return raw ? toOidcApp(raw) : null;
+    return call('reading an app', async () => toOidcApp(await api.getApplication({ appId })), T.getApp);
   }
 
   async function findAppsByLabelPrefix(prefix: string): Promise<OidcApp[]> {
-    try {
+    return call('listing apps by label', async () => {
       const out: OidcApp[] = [];
       for await (const a of await api.listApplications({ q: prefix, limit: PAGE_LIMIT })) {
         if (a) out.push(toOidcApp(a));
       }
       return out;
-    } catch (err) {
-      throw unexpected(err, 'listing apps by label');
-    }
+    });
   }
 
   async function createOidcApp(input: OidcAppInput): Promise<OidcApp> {
-    try {
-      const app = await api.createApplication({ application: oidcAppBody(input) as unknown as AppBody, activate: true });
-      return toOidcApp(app);
-    } catch (err) {
-      throw unexpected(err, `creating app "${input.label}"`);
-    }
+    return call(`creating app "${input.label}"`, async () =>
+      toOidcApp(await api.createApplication({ application: oidcAppBody(input) as unknown as AppBody, activate: true })));
   }
 
   async function updateOidcApp(appId: string, input: OidcAppInput): Promise<OidcApp> {
-    // PUT replaces the whole app: start from what Okta has, change only our fields.
-    const current = await getRaw(appId);
-    if (current === null) throw unexpected({ status: 404, errorCode: 'E0000007', errorSummary: 'Not found' }, 'updating an app');
+    // PUT replaces the whole app: start from what Okta has, change only our fields. An app that is
+    // gone fails the update (no outcome row for 404).
+    const current = obj(await call('updating an app', () => api.getApplication({ appId })));
     delete current._links;
     delete current._embedded;
-    try {
-      const app = await api.replaceApplication({ appId, application: oidcAppBody(input, current) as unknown as AppBody });
-      return toOidcApp(app);
-    } catch (err) {
-      throw unexpected(err, `updating app "${input.label}"`);
-    }
+    return call(`updating app "${input.label}"`, async () =>
+      toOidcApp(await api.replaceApplication({ appId, application: oidcAppBody(input, current) as unknown as AppBody })));
   }
 
   async function deactivateApp(appId: string): Promise<void> {
-    try {
-      await api.deactivateApplication({ appId });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw unexpected(err, 'deactivating an app');
-    }
+    await call('deactivating an app', () => api.deactivateApplication({ appId }), T.deactivateApp);
   }
 
   async function deleteApp(appId: string): Promise<void> {
-    try {
-      await api.deleteApplication({ appId });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw unexpected(err, 'deleting an app');
-    }
+    await call('deleting an app', () => api.deleteApplication({ appId }), T.deleteApp);
   }
 
   async function assignGroupToApp(appId: string, groupId: string): Promise<void> {
-    try {
-      await api.assignGroupToApplication({ appId, groupId, applicationGroupAssignment: {} as never });
-    } catch (err) {
-      throw unexpected(err, 'assigning a group to an app');
-    }
+    await call('assigning a group to an app', () => api.assignGroupToApplication({ appId, groupId, applicationGroupAssignment: {} as never }));
   }
 
   async function listAppGroupIds(appId: string): Promise<string[]> {
-    try {
+    return call("listing an app's groups", async () => {
       const ids: string[] = [];
       for await (const g of await api.listApplicationGroupAssignments({ appId, limit: PAGE_LIMIT })) {
         const id = obj(g).id;
         if (typeof id === 'string') ids.push(id);
       }
       return ids;
-    } catch (err) {
-      throw unexpected(err, "listing an app's groups");
-    }
+    });
   }
 
   async function listClientSecrets(appId: string): Promise<ClientSecret[]> {
-    try {
+    return call("listing an app's client secrets", async () => {
       const out: ClientSecret[] = [];
       for await (const s of await secrets.listOAuth2ClientSecrets({ appId })) if (s) out.push(toSecret(s));
       return out;
-    } catch (err) {
-      throw unexpected(err, "listing an app's client secrets");
-    }
+    });
   }
 
   async function createClientSecret(appId: string): Promise<ClientSecret> {
-    try {
-      return toSecret(await secrets.createOAuth2ClientSecret({ appId }));
-    } catch (err) {
-      throw unexpected(err, 'creating a client secret');
-    }
+    return call('creating a client secret', async () => toSecret(await secrets.createOAuth2ClientSecret({ appId })));
   }
 
   async function deactivateClientSecret(appId: string, secretId: string): Promise<void> {
-    try {
-      await secrets.deactivateOAuth2ClientSecret({ appId, secretId });
-    } catch (err) {
-      throw unexpected(err, 'deactivating a client secret');
-    }
+    await call('deactivating a client secret', () => secrets.deactivateOAuth2ClientSecret({ appId, secretId }));
   }
 
   async function deleteClientSecret(appId: string, secretId: string): Promise<void> {
-    try {
-      await secrets.deleteOAuth2ClientSecret({ appId, secretId });
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw unexpected(err, 'deleting a client secret');
-    }
+    await call('deleting a client secret', () => secrets.deleteOAuth2ClientSecret({ appId, secretId }), T.deleteClientSecret);
   }
 
   return {

@@ -3,7 +3,7 @@ import { AuthError, describeError, InterruptedError, isEfsOktaError, OktaUnreach
 import type { CoreEmitter } from '../core/events.js';
 import type { PortalState, UserKind } from '../core/types.js';
 import type { PortalChange, PortalJournal, PortalRow } from '../journal/portals.js';
-import type { Journal } from '../journal/types.js';
+import type { GroupRegistry, MetaStore } from '../journal/contracts.js';
 import type { OidcApp, OidcAppInput, OktaGateway } from '../okta/types.js';
 import { CredentialsFileError, type CredentialsSink, type PortalCredentialEntry } from './credentials-file.js';
 import type { PortalRecord } from '../records/types.js';
@@ -27,7 +27,7 @@ export type PortalWriteBack = (credentials: { portalKey: string; clientId: strin
 export interface PortalDeps {
   portals: PortalJournal;
   /** The main journal: the installation's groups live there (ensureGroups). */
-  journal: Journal;
+  journal: GroupRegistry & MetaStore;
   okta: OktaGateway;
   emitter: CoreEmitter;
   clock: Clock;

@@ -37,3 +37,20 @@ export async function runPool<T>(
   if (fatal) throw (fatal as { error: unknown }).error;
   return { started, interrupted: signal?.aborted ?? false };
 }
+
+/**
+ * Runs one phase's pool (`body` answers whether it was interrupted) and ends it the same way
+ * whatever happens. Ctrl-C cuts a wait short by rejecting with the signal's own reason: that means
+ * "interrupted", not "failed", so it becomes `true`; any other error propagates. The meter is
+ * finished either way, so the last progress line is written and its listener removed.
+ */
+export async function untilInterrupted(signal: AbortSignal | undefined, meter: { finish(): void }, body: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await body();
+  } catch (err) {
+    if (!(signal?.aborted && err === signal.reason)) throw err;
+    return true;
+  } finally {
+    meter.finish();
+  }
+}

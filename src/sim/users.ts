@@ -1,4 +1,4 @@
-import { E, SimApiError, validationError } from './errors.js';
+import { E, validationError } from './errors.js';
 import type { Org } from './org.js';
 import { secretString } from './random.js';
 import type { CredentialKind, UserRec, UserStatus } from './store/users.js';
@@ -238,8 +238,4 @@ export function findUser(org: Org, idOrLogin: string): UserRec {
   if (!u) throw E.notFound(`${idOrLogin} (User)`);
   advanceTransition(org, u);
   return u;
-}
-
-export function isSimApiError(e: unknown): e is SimApiError {
-  return e instanceof SimApiError;
 }

@@ -32,7 +32,7 @@ export interface CsvSourceInfo {
   headerLine: number | null;
 }
 
-export const DEFAULT_MAX_FIELD_LENGTH = 64 * 1024;
+const DEFAULT_MAX_FIELD_LENGTH = 64 * 1024;
 const DELIMITERS = [';', ',', '\t', '|'] as const;
 /** How much text may precede the first line break before the delimiter is guessed anyway. */
 const HEADER_PROBE_CHARS = 1024 * 1024;

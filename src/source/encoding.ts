@@ -52,7 +52,7 @@ export function resolveEncoding(configured: SourceEncoding, sample: Buffer, atEo
  * byte in every other position (the high byte of each character), which is valid UTF-8 of NUL
  * characters and would otherwise pass as such.
  */
-export function utf16WithoutBom(sample: Buffer): 'utf-16le' | 'utf-16be' | null {
+function utf16WithoutBom(sample: Buffer): 'utf-16le' | 'utf-16be' | null {
   const pairs = Math.floor(Math.min(sample.length, 4096) / 2);
   if (pairs < 2) return null;
   let evenZero = 0;
@@ -67,7 +67,7 @@ export function utf16WithoutBom(sample: Buffer): 'utf-16le' | 'utf-16be' | null 
 }
 
 /** True when `bytes` is valid UTF-8; an incomplete sequence cut off at the end counts as valid unless at EOF. */
-export function isCleanUtf8(bytes: Buffer, atEof: boolean): boolean {
+function isCleanUtf8(bytes: Buffer, atEof: boolean): boolean {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     decoder.decode(bytes, { stream: !atEof });

@@ -21,7 +21,7 @@ export interface JsonlSourceOptions {
   maxLineLength?: number;
 }
 
-export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
+const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 
 /** JSON Lines: one object per line, streamed; a damaged line is a row with a problem, never dropped. */
 export function openJsonlSource(options: JsonlSourceOptions): RowSource {

@@ -11,11 +11,11 @@ import { passwordOrigin, readDatabasePassword } from './db-password.js';
  */
 
 /** `host:port` or `socket /path`, for messages. */
-export function databaseAddress(db: DatabaseConfig): string {
+function databaseAddress(db: DatabaseConfig): string {
   return db.socket ? `socket ${db.socket}` : `${db.host}:${db.port}`;
 }
 
-export function connectionOptions(db: DatabaseConfig, password: string): ConnectionOptions {
+function connectionOptions(db: DatabaseConfig, password: string): ConnectionOptions {
   const options: ConnectionOptions = {
     user: db.user,
     password,

@@ -69,7 +69,7 @@ export async function checkDatabaseSource(
 }
 
 /** Names every mapped column the query does not return (or returns twice), with the config key that needs it. */
-export function assertMappedColumns(columns: string[], mapped: MappedColumn[], where: string): void {
+function assertMappedColumns(columns: string[], mapped: MappedColumn[], where: string): void {
   const missing = mapped.filter((m) => !columns.includes(m.column));
   if (missing.length > 0) {
     const list = missing

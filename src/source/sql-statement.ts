@@ -7,7 +7,7 @@ import { SourceError } from '../core/errors.js';
  * exists so that a mistake is refused with a clear message before anything connects.
  * Lexical rules: https://mariadb.com/kb/en/comment-syntax/ and https://mariadb.com/kb/en/string-literals/
  */
-export interface SqlToken {
+interface SqlToken {
   kind: 'word' | 'ident' | 'string' | 'punct' | 'param';
   /** Upper-cased for words, the name for params, the character for punctuation. */
   text: string;
@@ -16,7 +16,7 @@ export interface SqlToken {
   depth: number;
 }
 
-export function tokenizeSql(sql: string, where: string): SqlToken[] {
+function tokenizeSql(sql: string, where: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   let depth = 0;
   let i = 0;
@@ -134,7 +134,7 @@ export function assertSingleSelect(sql: string, where: string): string {
   return text;
 }
 
-export const WRITE_BACK_PARAMS = ['portalKey', 'clientId', 'clientSecret'] as const;
+const WRITE_BACK_PARAMS = ['portalKey', 'clientId', 'clientSecret'] as const;
 export type WriteBackParam = (typeof WRITE_BACK_PARAMS)[number];
 
 /**

@@ -4,7 +4,7 @@ import type { UserKind, UserState } from '../core/types.js';
 import type { Journal, JournalRow, StateChange } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { ProgressMeter } from '../run/progress.js';
-import { runPool } from '../run/pool.js';
+import { runPool, untilInterrupted } from '../run/pool.js';
 import { describeError } from '../core/errors.js';
 import { failureCode, isFatal } from '../run/failure.js';
 import { stateForStatus } from './outcome.js';
@@ -226,13 +226,8 @@ export async function activateUsers(
   try {
     // With --per-hour the starts are spaced on one clock: a single worker keeps the spacing exact.
     const concurrency = options.perHour ? 1 : options.concurrency;
-    const result = await runPool((options.rows ?? stagedRows)(journal, options), concurrency, activate, options.signal);
-    summary.interrupted = result.interrupted;
-  } catch (err) {
-    if (!(options.signal?.aborted && err === options.signal.reason)) throw err;
-    summary.interrupted = true;
+    summary.interrupted = await untilInterrupted(options.signal, meter, async () => (await runPool((options.rows ?? stagedRows)(journal, options), concurrency, activate, options.signal)).interrupted);
   } finally {
-    meter.finish();
     emitter.emit('run:finished', { phase: 'activate', installation: options.installation, at: now(), counts: { ...summary, interrupted: summary.interrupted ? 1 : 0 }, interrupted: summary.interrupted });
   }
   return summary;

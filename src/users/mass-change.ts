@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import type { UserKind } from '../core/types.js';
-import type { Journal } from '../journal/types.js';
+import type { RecordReader } from '../journal/contracts.js';
 
 /**
  * The mass-change guard. An export that lost its rows (a header-only file, a truncated dump, a
@@ -15,7 +15,7 @@ export interface MassDeactivation {
   installationUsers: number;
 }
 
-export function countMassDeactivation(journal: Journal, kinds: UserKind[]): MassDeactivation {
+export function countMassDeactivation(journal: RecordReader, kinds: UserKind[]): MassDeactivation {
   let toDeactivate = 0;
   let installationUsers = 0;
   for (const r of journal.all(kinds)) {
@@ -26,7 +26,7 @@ export function countMassDeactivation(journal: Journal, kinds: UserKind[]): Mass
   return { toDeactivate, installationUsers };
 }
 
-export function guardMassDeactivation(journal: Journal, options: { kinds: UserKind[]; maxDeactivateShare?: number; confirmed?: boolean }): void {
+export function guardMassDeactivation(journal: RecordReader, options: { kinds: UserKind[]; maxDeactivateShare?: number; confirmed?: boolean }): void {
   if (options.confirmed) return;
   const maxShare = options.maxDeactivateShare ?? DEFAULT_MAX_DEACTIVATE_SHARE;
   const { toDeactivate, installationUsers } = countMassDeactivation(journal, options.kinds);

@@ -1,5 +1,5 @@
 import type { Client } from '@okta/okta-sdk-nodejs';
-import { unexpected } from '../okta/okta-errors.js';
+import { call } from '../okta/call.js';
 
 /**
  * Reminders for users who never followed their activation link (the reactivate call itself is in
@@ -17,7 +17,7 @@ export const REACTIVATE_EVENT = 'user.lifecycle.reactivate';
 
 export function lifecycleOps(client: Client, now: () => number) {
   async function reactivatedSince(userId: string, sinceMs: number): Promise<boolean> {
-    try {
+    return call("reading the System Log for a user's reactivation", async () => {
       const filter = `eventType eq "${REACTIVATE_EVENT}" and target.id eq "${userId.replace(/["\\]/g, '')}"`;
       const events = await client.systemLogApi.listLogEvents({
         since: new Date(sinceMs).toISOString(), until: new Date(Math.max(now(), sinceMs + 1)).toISOString(), filter, limit: 20,
@@ -26,9 +26,7 @@ export function lifecycleOps(client: Client, now: () => number) {
         if (e && (e as unknown as Loose).eventType === REACTIVATE_EVENT) return true;
       }
       return false;
-    } catch (err) {
-      throw unexpected(err, "reading the System Log for a user's reactivation");
-    }
+    });
   }
 
   return { reactivatedSince };

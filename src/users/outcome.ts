@@ -2,7 +2,8 @@ import { describeError } from '../core/errors.js';
 import { failureCode, isFatal } from '../run/failure.js';
 import type { CoreEmitter } from '../core/events.js';
 import type { UserState } from '../core/types.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { RecordStore } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import type { OktaUserProfile } from '../okta/types.js';
 
 /**
@@ -27,7 +28,7 @@ export function profileOf(row: JournalRow): OktaUserProfile {
 }
 
 /** Marks a record failed after the governor's retries ran out; it is retried on the next run. */
-export function recordFailure(deps: { journal: Journal; emitter: CoreEmitter; now: () => number }, row: JournalRow, err: unknown): void {
+export function recordFailure(deps: { journal: RecordStore; emitter: CoreEmitter; now: () => number }, row: JournalRow, err: unknown): void {
   if (isFatal(err)) throw err;
   const code = failureCode(err);
   const message = describeError(err);

@@ -1,7 +1,8 @@
 import { CLOCK_SKEW_MS } from '../core/clock.js';
 import type { UserKind, UserState } from '../core/types.js';
 import { profileHash } from '../journal/snapshot.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { RecordReader } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import type { OktaUser } from '../okta/types.js';
 
 /**
@@ -44,7 +45,7 @@ export function lostCreateDisproof(row: JournalRow, user: OktaUser, userGroupIds
 }
 
 /** Another record of this journal that owns (recorded) the Okta user `userId`, if any. */
-export function otherOwner(journal: Journal, userId: string, self: Pick<JournalRow, 'kind' | 'key'>): JournalRow | null {
+export function otherOwner(journal: RecordReader, userId: string, self: Pick<JournalRow, 'kind' | 'key'>): JournalRow | null {
   return journal.findByOktaId(userId).find((r) => r.ours && !(r.kind === self.kind && r.key === self.key)) ?? null;
 }
 

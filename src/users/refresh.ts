@@ -4,7 +4,7 @@ import type { UserKind, UserState } from '../core/types.js';
 import type { ActivationLog } from '../journal/activation.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser } from '../okta/types.js';
-import { runPool } from '../run/pool.js';
+import { runPool, untilInterrupted } from '../run/pool.js';
 import { ProgressMeter } from '../run/progress.js';
 import { isFatal } from '../run/failure.js';
 import { describeError } from '../core/errors.js';
@@ -112,14 +112,6 @@ export async function refreshUsers(
     }
   };
 
-  try {
-    const result = await runPool(emailedRows(journal, options), options.concurrency, work, options.signal);
-    summary.interrupted = result.interrupted;
-  } catch (err) {
-    if (!(options.signal?.aborted && err === options.signal.reason)) throw err;
-    summary.interrupted = true;
-  } finally {
-    meter.finish();
-  }
+  summary.interrupted = await untilInterrupted(options.signal, meter, async () => (await runPool(emailedRows(journal, options), options.concurrency, work, options.signal)).interrupted);
   return summary;
 }

@@ -6,7 +6,7 @@ import type { ActivationLog, ActivationRow } from '../journal/activation.js';
 import type { Journal, JournalRow } from '../journal/types.js';
 import type { OktaGateway } from '../okta/types.js';
 import { wavePacer } from '../run/wave-pacer.js';
-import { runPool } from '../run/pool.js';
+import { runPool, untilInterrupted } from '../run/pool.js';
 import { ProgressMeter } from '../run/progress.js';
 import { failureCode, isFatal } from '../run/failure.js';
 import { stateForStatus } from './outcome.js';
@@ -131,7 +131,7 @@ export async function remindUsers(
     }
   };
 
-  try {
+  s.interrupted = await untilInterrupted(options.signal, meter, async () => {
     await resolveMarked();
     const wait = wavePacer(clock, options.perHour, options.signal);
     const work = async ({ row, funnel }: { row: JournalRow; funnel: ActivationRow | null }): Promise<void> => {
@@ -143,13 +143,8 @@ export async function remindUsers(
     };
     // With --per-hour the sends are spaced on one clock: a single worker keeps the spacing exact.
     const result = await runPool(dueRows(journal, activation, options, campaign.startedAt, () => s.capped++), options.perHour ? 1 : options.concurrency, work, options.signal);
-    s.interrupted = result.interrupted || (options.signal?.aborted ?? false);
-  } catch (err) {
-    if (!(options.signal?.aborted && err === options.signal.reason)) throw err;
-    s.interrupted = true;
-  } finally {
-    meter.finish();
-  }
+    return result.interrupted || (options.signal?.aborted ?? false);
+  });
   if (!s.interrupted && s.unconfirmed === 0) journal.setMeta(CAMPAIGN_KEY, '');
   return s;
 

@@ -1,5 +1,6 @@
 import type { UserKind, UserState } from '../core/types.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { RecordReader } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import { loginKey } from '../records/login-key.js';
 
 /**
@@ -51,7 +52,7 @@ function refusal(row: JournalRow, sendable: UserState[]): { reason: UnmatchedRea
  * Matches each line to the records of `kinds`: by source key, else by login (folded as Okta folds
  * logins). `sendable` are the states the command acts on (activate: staged; reminders: provisioned).
  */
-export function matchList(journal: Journal, lines: ListLine[], kinds: UserKind[], sendable: UserState[] | 'any'): ListMatch {
+export function matchList(journal: RecordReader, lines: ListLine[], kinds: UserKind[], sendable: UserState[] | 'any'): ListMatch {
   const ids = new Set<string>();
   const unmatched: Unmatched[] = [];
   for (const l of lines) {

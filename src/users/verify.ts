@@ -1,5 +1,6 @@
 import type { UserKind, UserState } from '../core/types.js';
-import type { Journal, JournalRow } from '../journal/types.js';
+import type { GroupRegistry, RecordReader } from '../journal/contracts.js';
+import type { JournalRow } from '../journal/types.js';
 import type { OktaGateway, OktaUser, OktaUserStatus } from '../okta/types.js';
 import { profileOf } from './outcome.js';
 
@@ -51,7 +52,7 @@ function drift(row: JournalRow, user: OktaUser): string[] {
  * The tracked rows a page at a time: a journal iterator must not stay open across an Okta call
  * (the activity log writes to the same SQLite connection meanwhile, which SQLite refuses).
  */
-async function* trackedRows(journal: Journal, kinds: UserKind[]): AsyncGenerator<JournalRow> {
+async function* trackedRows(journal: RecordReader, kinds: UserKind[]): AsyncGenerator<JournalRow> {
   let after: { kind: string; key: string } | null = null;
   for (;;) {
     const rows = journal.page({ kinds, states: TRACKED }, after, PAGE);
@@ -62,7 +63,7 @@ async function* trackedRows(journal: Journal, kinds: UserKind[]): AsyncGenerator
   }
 }
 
-export async function verifyUsers(deps: { journal: Journal; okta: OktaGateway }, kinds: UserKind[] = ['admin', 'panelist']): Promise<VerifyResult> {
+export async function verifyUsers(deps: { journal: RecordReader & GroupRegistry; okta: OktaGateway }, kinds: UserKind[] = ['admin', 'panelist']): Promise<VerifyResult> {
   const { journal, okta } = deps;
   const members = new Map<string, { user: OktaUser; groups: Set<UserKind> }>();
   for (const kind of kinds) {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
 import { CoreEmitter, type CoreEvents } from '../../src/core/events.js';
-import { portalJournal, type PortalJournal } from '../../src/journal/portals.js';
-import { openJournal, type SqliteJournal } from '../../src/journal/sqlite.js';
+import type { PortalStore } from '../../src/journal/contracts.js';
+import { openMemoryJournal, type MemoryJournal } from '../../src/journal/memory.js';
 import { openOktaGateway } from '../../src/app/okta-gateway.js';
 import type { OktaGateway } from '../../src/okta/types.js';
 import { portalAppInput, type PortalSettings } from '../../src/portals/settings.js';
@@ -23,8 +23,8 @@ import { startSimulator, type Simulator } from '../../src/sim/index.js';
 let dir: string;
 let sim: Simulator;
 let okta: OktaGateway;
-let journal: SqliteJournal;
-let portals: PortalJournal;
+let journal: MemoryJournal;
+let portals: PortalStore;
 let credentials: CredentialsFile;
 let emitter: CoreEmitter;
 let warnings: CoreEvents['warning'][];
@@ -41,8 +41,10 @@ beforeEach(async () => {
     orgUrl: sim.url, share: 0.8, concurrency: 4, maxAttempts: 3, clock: systemClock, emitter,
     credentials: { env: { OKTA_API_TOKEN: sim.token } },
   });
-  journal = openJournal(path.join(dir, 'j.sqlite'), { installation: 'acme' });
-  portals = portalJournal(journal);
+  // The in-memory journal: what is proven here is the phase against Okta; the SQL of the portal rows
+  // has its own tests (journal.test.ts, test/journal/contract.test.ts) and sync.test.ts runs it end to end.
+  journal = openMemoryJournal();
+  portals = journal.portals;
   credentials = new CredentialsFile(path.join(dir, 'portal-credentials.json'));
 });
 afterEach(async () => {
