@@ -18,9 +18,10 @@ export const LAYERS = {
   report: ['core', 'records', 'files', 'journal', 'okta', 'run', 'users', 'portals'],
   dashboard: ['core', 'journal', 'run', 'report'],
   app: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report'],
+  commands: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'app'],
   sim: ['core'],
-  cli: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'sim'],
-  demo: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'sim', 'cli'],
-  bench: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'sim', 'cli', 'demo'],
+  cli: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'commands', 'sim'],
+  demo: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'commands', 'sim', 'cli'],
+  bench: ['core', 'records', 'config', 'source', 'files', 'journal', 'okta', 'run', 'groups', 'users', 'portals', 'report', 'dashboard', 'app', 'commands', 'sim', 'cli', 'demo'],
 };
 

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { runDoctor, type DoctorReport } from '../app/doctor.js';
-import { connectOkta } from '../app/connect-okta.js';
+import type { DoctorReport } from '../app/doctor.js';
+import { doctor } from '../commands/doctor.js';
 import { loadConfig } from '../config/load.js';
-import { systemClock } from '../core/clock.js';
 import { CoreEmitter } from '../core/events.js';
 import { jsonText, terminalText } from '../core/terminal-text.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -25,10 +24,9 @@ export function register(program: Command): void {
       warned.add(w.message);
       process.stderr.write(`efs-okta: warning: ${terminalText(w.message)}\n`);
     });
-    const report = await runDoctor(config, async () => (await connectOkta(config, { emitter, clock: systemClock, env: process.env }, { joinBudget: false })).okta);
+    const { report, exitCode } = await doctor(config, { emitter, env: process.env });
     process.stdout.write(o.json ? `${jsonText(report, 2)}\n` : render(config.installation, report));
-    const failed = report.checks.filter((c) => c.status === 'fail');
-    process.exitCode = failed.length === 0 ? 0 : failed[0]?.name === 'token and users' ? 3 : 1;
+    process.exitCode = exitCode;
   });
 }
 

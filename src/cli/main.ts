@@ -5,14 +5,16 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHeapTrim } from '../app/heap-trim.js';
 import { isEfsOktaError } from '../core/errors.js';
+import { EXIT_CODES, exitCodeForError } from '../commands/exit-codes.js';
 import { loadVerbs, type RegisterVerb } from './verbs.js';
 import { terminalLines } from '../core/terminal-text.js';
 import { damagedJournalCode, damagedJournalError } from '../journal/open-errors.js';
 
 /**
- * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, loads the
- * config, calls the library and renders. Exit codes: 0 done; 1 finished with invalid/conflict/failed
- * records; 2 usage or config error; 3 auth, permission or fatal error; 130 interrupted.
+ * The CLI is thin: one small file per verb (registered in verbs.ts) that parses flags, opens the
+ * runtime, calls the library (src/commands) and renders its summary. Exit codes, one table for all
+ * (commands/exit-codes.ts): 0 done; 1 finished with invalid/conflict/failed records; 2 usage or
+ * config error; 3 auth, permission or fatal error; 130 interrupted.
  */
 function packageVersion(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,20 +41,20 @@ export async function main(argv: string[]): Promise<number> {
     // Thrown by an option parser called from an action, not by commander's own parsing: not shown yet.
     if (err instanceof InvalidArgumentError) {
       process.stderr.write(`efs-okta: ${terminalLines(err.message)}\n`);
-      return 2;
+      return EXIT_CODES.usage;
     }
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_CODES.done;
+      return EXIT_CODES.usage;
     }
     // A journal damaged in a page read only after it opened (a truncated file passes the open).
     const failure = damagedJournalCode(err) ? damagedJournalError(null, err) : err;
     if (isEfsOktaError(failure)) {
       process.stderr.write(`efs-okta: ${terminalLines(failure.message)}\n`);
-      return failure.exitCode;
+      return exitCodeForError(failure);
     }
     process.stderr.write(`efs-okta: unexpected error: ${terminalLines(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
-    return 3;
+    return EXIT_CODES.fatal;
   }
 }
 

@@ -1,20 +1,9 @@
-import { finished } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
-import { openRuntime, type Runtime } from '../app/runtime.js';
-import type { ActivationRow } from '../journal/activation.js';
-import { openPrivateStream, writePrivateFile } from '../files/private-file.js';
+import { openRuntime } from '../app/runtime.js';
+import { report } from '../commands/report.js';
 import { UsageError } from '../core/errors.js';
 import { terminalText } from '../core/terminal-text.js';
-import { portalJournal } from '../journal/portals.js';
-import { htmlReport } from '../report/html/index.js';
-import { writeRecordsReport } from '../report/records-report.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
-
-/** The funnel rows to merge into csv/json (none in a journal written before the activation table). */
-function funnelRows(rt: Runtime): { rows: Iterator<ActivationRow>; now: number } | undefined {
-  const log = rt.journal.activation;
-  return log ? { rows: log.iterate(), now: rt.clock.now() } : undefined;
-}
 
 type ReportFlags = ConfigOptionValues & { format: 'csv' | 'json' | 'html'; output?: string; unmasked?: boolean };
 
@@ -30,30 +19,9 @@ export function register(program: Command): void {
     if (o.unmasked && o.format !== 'html') throw new UsageError('USAGE', '--unmasked applies to --format html only (csv and json always list full logins)');
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
-      if (o.format === 'html') {
-        const html = htmlReport(rt.journal, { now: rt.clock.now(), unmasked: o.unmasked ?? false, funnel: rt.journal.activation?.funnel(rt.clock.now()) ?? null });
-        if (o.output) {
-          writePrivateFile(o.output, html, 'the report');
-          process.stderr.write(`efs-okta: wrote the HTML report to ${terminalText(o.output)}\n`);
-        } else {
-          process.stdout.write(html);
-        }
-      } else if (o.output) {
-        const file = openPrivateStream(o.output, 'the report');
-        let n: number;
-        try {
-          n = await writeRecordsReport(rt.journal, o.format, file.stream, undefined, portalJournal(rt.journal).all(), funnelRows(rt));
-          file.stream.end();
-          await finished(file.stream);
-          file.commit();
-        } catch (err) {
-          file.abort();
-          throw err;
-        }
-        process.stderr.write(`efs-okta: wrote ${n} records to ${terminalText(o.output)}\n`);
-      } else {
-        await writeRecordsReport(rt.journal, o.format, process.stdout, undefined, portalJournal(rt.journal).all(), funnelRows(rt));
-      }
+      const r = await report(rt, { format: o.format, output: o.output ?? process.stdout, unmasked: o.unmasked });
+      if (r.file === null) return;
+      process.stderr.write(r.records === null ? `efs-okta: wrote the HTML report to ${terminalText(r.file)}\n` : `efs-okta: wrote ${r.records} records to ${terminalText(r.file)}\n`);
     } finally {
       rt.close();
     }

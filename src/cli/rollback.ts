@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
-import { InterruptedError, UsageError } from '../core/errors.js';
-import { planRollback, rollbackUsers } from '../users/rollback.js';
+import { previewRollback, rollback } from '../commands/rollback.js';
+import { UsageError } from '../core/errors.js';
 import { attachProgress } from '../report/progress.js';
 import { formatDuration } from '../report/summary.js';
 import { configFlags, parseUserKinds, withConfigOptions, type ConfigOptionValues } from './options.js';
 import { interruptController } from './signals.js';
-import { portalRollback } from './rollback-portals.js';
+import { endWith } from './end.js';
 
 interface RollbackFlags extends ConfigOptionValues {
   users?: boolean;
@@ -32,48 +32,36 @@ export function register(program: Command): void {
     if (!o.users && !o.portals && !o.all) throw new UsageError('USAGE', 'rollback needs --users, --portals or --all');
     if (o.all && (o.users || o.portals)) throw new UsageError('USAGE', '--all already includes --users and --portals: pass one or the other');
     if (o.kind && !o.users) throw new UsageError('USAGE', '--kind limits the users rolled back: pass it with --users (not with --portals or --all)');
-    const doUsers = o.all || o.users;
-    const doPortals = o.all || o.portals;
-    const kinds = parseUserKinds(o.kind);
+    const options = { users: o.all || o.users, portals: o.all || o.portals, kinds: parseUserKinds(o.kind) };
     const apply = Boolean(o.yes) && !o.dryRun;
-    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: apply, lock: apply ? 'rollback' : undefined });
-    const interrupt = interruptController();
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: apply });
     try {
       if (!apply) {
+        const plan = previewRollback(rt, options);
         const lines: string[] = [`rollback plan (nothing done; pass --yes to do it)${o.kind ? ` for ${o.kind}` : ''}:`];
-        if (doUsers) {
-          const plan = planRollback(rt.journal, kinds);
-          lines.push(`  users: delete ${plan.deleteUsers} created by this journal, unlink ${plan.unlinkUsers} linked, look up ${plan.lookUp} interrupted mid-create`);
-          lines.push(`  groups: delete ${plan.deleteGroups.map((g) => g.name).join(', ') || 'none'} once empty`);
+        if (plan.users) {
+          lines.push(`  users: delete ${plan.users.deleteUsers} created by this journal, unlink ${plan.users.unlinkUsers} linked, look up ${plan.users.lookUp} interrupted mid-create`);
+          lines.push(`  groups: delete ${plan.users.deleteGroups.map((g) => g.name).join(', ') || 'none'} once empty`);
         }
-        if (doPortals) lines.push(`  portals: ${portalRollback.describe(rt)}`);
+        if (plan.portals) lines.push(`  portals: deactivate and delete ${plan.portals.length} app(s) registered by this journal${plan.portals.length ? ` (${plan.portals.join(', ')})` : ''}`);
         process.stdout.write(`${lines.join('\n')}\n`);
         return;
       }
-      const started = rt.clock.now();
-      const runId = rt.journal.startRun('rollback', started);
+      const interrupt = interruptController();
       const detach = attachProgress(rt.emitter);
-      const counts = { deleted: 0, unlinked: 0, failed: 0, portalsDeleted: 0, groupsDeleted: 0, interrupted: 0 };
       try {
-        if (doPortals) {
-          const p = await portalRollback.run(rt, interrupt.signal);
-          counts.portalsDeleted = p.deleted;
-          counts.failed += p.failed;
-        }
-        if (doUsers) {
-          const r = await rollbackUsers({ journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock }, { installation: rt.config.installation, concurrency: rt.config.okta.concurrency, signal: interrupt.signal, kinds });
-          process.stdout.write(`users deleted ${r.deleted}, unlinked ${r.unlinked}, failed ${r.failed}; groups deleted ${r.groupsDeleted} in ${formatDuration(rt.clock.now() - started)}\n`);
-          Object.assign(counts, { deleted: r.deleted, unlinked: r.unlinked, groupsDeleted: r.groupsDeleted, interrupted: r.interrupted ? 1 : 0 });
-          counts.failed += r.failed;
-        }
+        const result = await rollback(rt, {
+          ...options, signal: interrupt.signal,
+          onPortals: (p) => void process.stdout.write(`portal apps deleted ${p.deleted}, failed ${p.failed}${p.deleted ? `; the client secrets in ${p.credentialsFile} no longer work` : ''}\n`),
+        });
+        const u = result.summary.users;
+        if (u) process.stdout.write(`users deleted ${u.deleted}, unlinked ${u.unlinked}, failed ${u.failed}; groups deleted ${u.groupsDeleted} in ${formatDuration(result.summary.durationMs)}\n`);
+        endWith(result, 'interrupted: run the same command again to continue');
       } finally {
         detach();
+        interrupt.dispose();
       }
-      rt.journal.finishRun(runId, counts.interrupted ? 'interrupted' : 'done', counts, rt.clock.now());
-      if (counts.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue');
-      process.exitCode = counts.failed > 0 ? 1 : 0;
     } finally {
-      interrupt.dispose();
       rt.close();
     }
   });

@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { openBudgetStore } from '../app/budget.js';
 import { openRuntime } from '../app/runtime.js';
-import { loadConfig, requireOrgUrl } from '../config/load.js';
-import { UsageError } from '../core/errors.js';
-import { buildOrgStatus, renderOrgStatus } from '../report/org-status.js';
-import { systemClock } from '../core/clock.js';
-import { isAlive } from '../journal/sqlite.js';
-import { buildStatus, type StatusModel } from '../report/status-model.js';
+import { orgStatus, status } from '../commands/status.js';
+import { loadConfig } from '../config/load.js';
+import { renderOrgStatus } from '../report/org-status.js';
+import type { StatusModel } from '../report/status-model.js';
 import { formatDuration, table } from '../report/summary.js';
 import { renderFunnel } from '../report/funnel-text.js';
 import { configFlags, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -78,16 +75,8 @@ export function renderStatus(s: StatusModel): string {
 
 /** `status --org`: reads the budget's store only (no journal, no Okta call), so any desk can look. */
 async function showOrg(o: ConfigOptionValues & { json?: boolean }): Promise<void> {
-  const config = loadConfig(o.config, configFlags(o), process.env);
-  const org = requireOrgUrl(config);
-  const store = await openBudgetStore(config, org, process.env);
-  if (!store) throw new UsageError('NO_BUDGET_STORE', 'okta.budget.store is none: no run records itself anywhere; use --budget-store local (this machine) or redis (--budget-url) to see the runs that share one');
-  try {
-    const model = buildOrgStatus(org, store, await store.list(systemClock.now()), systemClock.now());
-    process.stdout.write(`${o.json ? JSON.stringify(model, null, 2) : renderOrgStatus(model)}\n`);
-  } finally {
-    await store.close();
-  }
+  const model = await orgStatus(loadConfig(o.config, configFlags(o), process.env), process.env);
+  process.stdout.write(`${o.json ? JSON.stringify(model, null, 2) : renderOrgStatus(model)}\n`);
 }
 
 export function register(program: Command): void {
@@ -106,8 +95,7 @@ export function register(program: Command): void {
     const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
     try {
       const show = (): void => {
-        const now = systemClock.now();
-        const model = buildStatus(rt.journal, { now, funnel: rt.journal.activation?.funnel(now) ?? null, holderAlive: isAlive });
+        const model = status(rt);
         const text = o.json ? jsonText(model, 2) : renderStatus(model);
         process.stdout.write(o.watch && process.stdout.isTTY ? `\x1b[2J\x1b[H${text}\n` : `${text}\n`);
       };

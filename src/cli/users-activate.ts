@@ -1,20 +1,17 @@
-import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { openRuntime, type Runtime } from '../app/runtime.js';
-import { parseDuration } from '../core/duration.js';
-import { InterruptedError, UsageError } from '../core/errors.js';
-import type { UserKind } from '../core/types.js';
-import { pageByLastLogin } from '../journal/activation.js';
-import { activateUsers, type ActivateOptions } from '../users/activate.js';
-import { selectedRows, type ActivationOrder } from '../users/activate-order.js';
-import { describeSendPlan, parseStartAt, waitUntil } from '../users/send-guard.js';
-import { LinksFile } from '../report/links-file.js';
+import { openRuntime } from '../app/runtime.js';
+import { activateUsers, previewActivation, requireCreatedUsers, type ActivateUsersSummary } from '../commands/activate-users.js';
+import type { Journal } from '../journal/types.js';
+import { UsageError } from '../core/errors.js';
+import type { ActivationOrder } from '../users/activate-order.js';
+import { describeSendPlan } from '../users/send-guard.js';
 import { terminalText } from '../core/terminal-text.js';
 import { attachProgress } from '../report/progress.js';
 import { stateSummary } from '../report/summary.js';
 import { configFlags, parseUserKinds, parseWhole, withConfigOptions, type ConfigOptionValues } from './options.js';
-import { guardSending, selectFromLists, withSendFlags, type SendFlags } from './send-flags.js';
+import { sendOptions, withSendFlags, type SendFlags } from './send-flags.js';
 import { interruptController } from './signals.js';
+import { endWith } from './end.js';
 import { dashboardOption, startRunDashboard } from './dashboard.js';
 
 interface ActivateFlags extends ConfigOptionValues, SendFlags {
@@ -25,18 +22,6 @@ interface ActivateFlags extends ConfigOptionValues, SendFlags {
   email: boolean;
   order?: ActivationOrder;
   dashboard?: boolean | string;
-}
-
-/** --order's default: by last EFS sign-in when the panelists' source maps lastLogin, else by key. */
-export function defaultOrder(rt: Runtime, kinds: UserKind[]): ActivationOrder {
-  return kinds.includes('panelist') && rt.config.sources.panelists?.columns.lastLogin ? 'last-login' : 'key';
-}
-
-/** Who a run would activate, counted by kind exactly as the run chooses them (nothing is written). */
-async function countSelected(rt: Runtime, kinds: UserKind[], rows: NonNullable<ActivateOptions['rows']>, max: number | undefined): Promise<Record<string, number>> {
-  const byKind: Record<string, number> = { admin: 0, panelist: 0 };
-  for await (const row of rows(rt.journal, { installation: '', kinds, max, sendEmail: false, concurrency: 1 })) byKind[row.kind] = (byKind[row.kind] ?? 0) + 1;
-  return byKind;
 }
 
 export function registerActivate(users: Command): void {
@@ -54,69 +39,50 @@ export function registerActivate(users: Command): void {
   )).action(async (o: ActivateFlags) => {
     const kinds = parseUserKinds(o.kind);
     if (o.perHour === 0) throw new UsageError('USAGE', '--per-hour must be at least 1');
-    // Phase 2 activates what phase 1 created: before any users create there is nothing to activate,
-    // and opening the journal for writing would create an empty one.
+    // Opening the journal for writing before any users create would create an empty one.
     const before = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true, emptyJournalIfMissing: true });
     try {
-      if (before.journal.countByState(kinds).length === 0) {
-        throw new UsageError('NOTHING_CREATED', `the journal ${before.journal.path} has no ${kinds.join(' or ')} records yet: run "efs-okta users create" first (it creates the STAGED users that users activate activates)`);
-      }
+      requireCreatedUsers(before.journal, kinds);
     } finally {
       before.close();
     }
-    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: !o.dryRun, readonly: o.dryRun ?? false, lock: o.dryRun ? undefined : 'users activate' });
+    const options = { ...sendOptions(o), kinds, max: o.max, perHour: o.perHour, email: o.email, order: o.order };
+    if (o.dryRun) {
+      const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: false, readonly: true });
+      try {
+        const p = await previewActivation(rt, options);
+        const hours = o.perHour ? p.count / o.perHour : null;
+        process.stdout.write(`dry run: would activate ${p.count} of ${p.waiting} staged users${o.only ? ` (those of ${o.only})` : ''}${o.email ? ', each receiving an activation email' : ', writing activation links to a file'}${hours !== null ? `, over about ${hours.toFixed(1)} h` : ''} (order: ${p.order})\n`);
+        process.stdout.write(`a run ${describeSendPlan(p.plan, rt.clock.now())}\n`);
+      } finally {
+        rt.close();
+      }
+      return;
+    }
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: true });
     const interrupt = interruptController();
     let detach: (() => void) | null = null;
-    let links: LinksFile | null = null;
     let dashboard: Awaited<ReturnType<typeof startRunDashboard>> = null;
     try {
-      const order = o.order ?? defaultOrder(rt, kinds);
-      const selection = selectFromLists(rt.journal, o, kinds, ['staged', 'activating', 'deactivated']);
-      const rows = selectedRows({ order, ...selection, pageByLastLogin: (k, after, limit) => pageByLastLogin(rt.journal.db, k, 'staged', after, limit) });
-      const byKind = await countSelected(rt, kinds, rows, o.max);
-      const count = Object.values(byKind).reduce((a, b) => a + b, 0);
-      const startAt = o.startAt ? parseStartAt(o.startAt, rt.clock.now()) : rt.clock.now();
-      const plan = { what: 'activation' as const, count, byKind, sendEmail: o.email, perHour: o.perHour, startAt };
-      if (o.dryRun) {
-        const staged = rt.journal.countByState(kinds).filter((c) => c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === 'reactivation.pending')).reduce((n, c) => n + c.count, 0);
-        const hours = o.perHour ? count / o.perHour : null;
-        process.stdout.write(`dry run: would activate ${count} of ${staged} staged users${o.only ? ` (those of ${o.only})` : ''}${o.email ? ', each receiving an activation email' : ', writing activation links to a file'}${hours !== null ? `, over about ${hours.toFixed(1)} h` : ''} (order: ${order})\n`);
-        process.stdout.write(`a run ${describeSendPlan(plan, rt.clock.now())}\n`);
-        return;
-      }
-      await guardSending(plan, rt.clock.now(), { yes: o.yes, confirmAbove: rt.config.activation.confirmAbove });
-      await waitUntil(rt.clock, startAt, interrupt.signal).catch((err: unknown) => {
-        if (interrupt.signal.aborted) throw new InterruptedError('INTERRUPTED', 'interrupted while waiting for --start-at: nothing was sent; run the same command again');
-        throw err;
-      });
-      detach = attachProgress(rt.emitter);
-      links = o.email ? null : new LinksFile(path.join(rt.config.reportDir, `activation-links-${new Date(rt.clock.now()).toISOString().replace(/[:.]/g, '-')}.csv`));
-      dashboard = await startRunDashboard(o.dashboard, rt);
-      const runId = rt.journal.startRun('activate', rt.clock.now());
-      const activation = rt.journal.activation;
-      const lifetimeMs = parseDuration(rt.config.activation.linkLifetime) as number;
-      const file = links;
-      const summary = await activateUsers(
-        { journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: rt.clock },
-        {
-          installation: rt.config.installation, kinds, max: o.max, perHour: o.perHour, sendEmail: o.email, rows,
-          concurrency: rt.config.okta.concurrency, signal: interrupt.signal,
-          onLink: file ? (row, url) => file.write(row.kind, row.key, row.login ?? '', url) : undefined,
-          onLinkSent: (row, byEmail) => activation?.linkSent(row.kind as UserKind, row.key, { at: rt.clock.now(), wave: runId, lifetimeMs, byEmail, reminder: false }),
+      const result = await activateUsers(rt, {
+        ...options, signal: interrupt.signal,
+        beforeRun: async () => {
+          detach = attachProgress(rt.emitter);
+          dashboard = await startRunDashboard(o.dashboard, rt);
         },
-      );
-      rt.journal.finishRun(runId, summary.interrupted ? 'interrupted' : 'done', { ...summary, interrupted: summary.interrupted ? 1 : 0 }, rt.clock.now());
-      process.stdout.write(`\nactivated ${summary.activated} (${summary.emailed} emailed, ${summary.links} links), new links for lost ones ${summary.reissued}, reactivated ${summary.reactivated}, already active ${summary.alreadyActive}, failed ${summary.failed}\n`);
-      if (file && file.count > 0) process.stdout.write(`activation links: ${terminalText(file.file)} (readable only by you; hand them over securely, then delete the file)\n`);
-      process.stdout.write(`\n${stateSummary(rt.journal, kinds)}\n`);
-      if (summary.interrupted) throw new InterruptedError('INTERRUPTED', 'interrupted: run the same command again to continue');
-      process.exitCode = summary.failed > 0 ? 1 : 0;
+      });
+      process.stdout.write(renderActivated(result.summary, rt.journal));
+      endWith(result, 'interrupted: run the same command again to continue');
     } finally {
-      await dashboard?.stop();
-      links?.close();
-      detach?.();
+      await (dashboard as Awaited<ReturnType<typeof startRunDashboard>>)?.stop();
+      (detach as (() => void) | null)?.();
       interrupt.dispose();
       rt.close();
     }
   });
+}
+
+export function renderActivated(s: ActivateUsersSummary, journal: Journal): string {
+  const links = s.linksFile ? `activation links: ${terminalText(s.linksFile)} (readable only by you; hand them over securely, then delete the file)\n` : '';
+  return `\nactivated ${s.activated} (${s.emailed} emailed, ${s.links} links), new links for lost ones ${s.reissued}, reactivated ${s.reactivated}, already active ${s.alreadyActive}, failed ${s.failed}\n${links}\n${stateSummary(journal, s.kinds)}\n`;
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { openRuntime } from '../app/runtime.js';
 import { writePrivateFile } from '../files/private-file.js';
-import { verifyUsers } from '../users/verify.js';
+import { verify } from '../commands/verify.js';
+import type { VerifyResult } from '../users/verify.js';
 import { csvLine } from '../report/csv.js';
 import { table } from '../report/summary.js';
 import { configFlags, withConfigOptions, type ConfigOptionValues } from './options.js';
@@ -15,26 +16,30 @@ export function register(program: Command): void {
       .option('--json', 'print the result as JSON')
       .option('-o, --output <file>', 'also write the differences as CSV to FILE'),
   ).action(async (o: ConfigOptionValues & { json?: boolean; output?: string }) => {
-    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: true, lock: 'verify' });
+    const rt = await openRuntime({ configPath: o.config, flags: configFlags(o), okta: true });
     try {
-      const result = await verifyUsers({ journal: rt.journal, okta: rt.okta! });
+      const verified = await verify(rt);
+      const result = verified.summary;
       if (o.output) {
         const lines = [csvLine(['type', 'kind', 'key', 'login', 'okta_id', 'expected', 'actual'])];
         for (const d of result.differences) lines.push(csvLine([d.type, d.kind, d.key, d.login, d.oktaId, d.expected, d.actual]));
         writePrivateFile(o.output, lines.join(''), 'the differences');
       }
-      if (o.json) process.stdout.write(`${jsonText(result, 2)}\n`);
-      else if (result.differences.length === 0) {
-        process.stdout.write(`journal and Okta agree: ${result.checked} users checked, ${result.groupMembers} group members\n`);
-        if (result.passwordSetSinceRefresh) process.stdout.write(`${result.passwordSetSinceRefresh} PROVISIONED user(s) have set a password since the last refresh: "efs-okta users refresh" records it\n`);
-      } else {
-        const rows: string[][] = [['difference', 'kind', 'key', 'okta id', 'expected', 'actual']];
-        for (const d of result.differences.slice(0, 50)) rows.push([d.type, d.kind ?? '', d.key ?? '', d.oktaId, d.expected, d.actual]);
-        process.stdout.write(`${result.differences.length} differences (${result.checked} users checked):\n${table(rows)}\n${result.differences.length > 50 ? `… and ${result.differences.length - 50} more${o.output ? '' : ' (use -o FILE for all)'}\n` : ''}`);
-      }
-      process.exitCode = result.differences.length === 0 ? 0 : 1;
+      process.stdout.write(o.json ? `${jsonText(result, 2)}\n` : renderVerify(result, o.output !== undefined));
+      process.exitCode = verified.exitCode;
     } finally {
       rt.close();
     }
   });
+}
+
+/** The verdict; with `toFile` (-o) the table's cut-off does not suggest -o again. */
+export function renderVerify(result: VerifyResult, toFile: boolean): string {
+  if (result.differences.length === 0) {
+    const later = result.passwordSetSinceRefresh ? `${result.passwordSetSinceRefresh} PROVISIONED user(s) have set a password since the last refresh: "efs-okta users refresh" records it\n` : '';
+    return `journal and Okta agree: ${result.checked} users checked, ${result.groupMembers} group members\n${later}`;
+  }
+  const rows: string[][] = [['difference', 'kind', 'key', 'okta id', 'expected', 'actual']];
+  for (const d of result.differences.slice(0, 50)) rows.push([d.type, d.kind ?? '', d.key ?? '', d.oktaId, d.expected, d.actual]);
+  return `${result.differences.length} differences (${result.checked} users checked):\n${table(rows)}\n${result.differences.length > 50 ? `… and ${result.differences.length - 50} more${toFile ? '' : ' (use -o FILE for all)'}\n` : ''}`;
 }

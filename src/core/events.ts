@@ -10,6 +10,10 @@ import type { Kind } from './types.js';
 export interface CoreEvents {
   'run:started': { phase: string; installation: string; total: number; at: number };
   'run:finished': { phase: string; installation: string; at: number; counts: Record<string, number>; interrupted: boolean };
+  /** A command's journal run record opened (commands/run-command.ts): `runId` is the `runs` row. */
+  'command:started': { command: string; phase: string; runId: number; at: number };
+  /** A command's run record closed, with the outcome written to it and the exit code it maps to. */
+  'command:finished': { command: string; phase: string; runId: number; at: number; outcome: 'done' | 'interrupted' | 'error'; exitCode: number };
   'record:state': { kind: Kind; key: string; from: RecordState | null; to: RecordState; reason: string | null };
   'user:created': { kind: Kind; key: string; oktaId: string; adopted: boolean };
   'user:linked': { kind: Kind; key: string; oktaId: string };
@@ -49,7 +53,7 @@ export class CoreEmitter {
   /** Subscribes to every event (for NDJSON logs and the dashboard). */
   onAny(listener: <E extends CoreEventName>(event: E, payload: CoreEvents[E]) => void): () => void {
     const names: CoreEventName[] = [
-      'run:started', 'run:finished', 'record:state', 'user:created', 'user:linked', 'user:conflict',
+      'run:started', 'run:finished', 'command:started', 'command:finished', 'record:state', 'user:created', 'user:linked', 'user:conflict',
       'user:updated', 'user:activated', 'user:failed', 'portal:registered', 'portal:failed',
       'request:sent', 'request:done', 'rate:learned', 'rate:limited', 'request:retry', 'progress', 'warning',
     ];

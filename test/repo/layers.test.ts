@@ -56,4 +56,10 @@ describe('repository: the layers of src/ (scripts/layers.mjs)', () => {
     expect(layers.records).toEqual(['core']);
     expect(layers.okta).toEqual(['core']);
   });
+
+  it('the commands (the library) never reach for the CLI or the dashboard; the CLI, demo and bench may use them', () => {
+    expect(layers.commands).not.toContain('cli');
+    expect(layers.commands).not.toContain('dashboard');
+    for (const user of ['cli', 'demo', 'bench']) expect(layers[user]).toContain('commands');
+  });
 });
