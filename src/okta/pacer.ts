@@ -9,8 +9,9 @@ import type { RateReading } from './rate-headers.js';
  * (https://developer.okta.com/docs/reference/rl-best-practices/): the real end lies up to 1 s before
  * it. On a short window that second is much of the window, so the window's bounds are narrowed from
  * our own sends, each counted on arrival: the window opened after our last send counted in the one
- * before and at or before our first send counted in it, so it ends by that first send + window
- * (`endBy`) and after our last send counted in it and Reset − 1 s (`endAfter`).
+ * before and at or before our first send counted in it arrived, so it ends by that first send +
+ * window + half the shortest round trip seen (the way there: `endBy`) and after our last send
+ * counted in it and Reset − 1 s (`endAfter`).
  * We may use `share` of each bucket. Per window R with Limit L:
  *
  *   cap        = min(floor(share × L), tokenCap)          tokenCap: a per-token ceiling learned
@@ -85,6 +86,8 @@ export class BucketPacer {
   private prevOthersRate = 0;
   private readonly inflight = new Map<number, number>();
   private lastSentAt: number | null = null;
+  /** The shortest round trip seen (ms): half of it bounds how long a request takes to be counted. */
+  private minRoundTrip: number | null = null;
   private pausedUntil = 0;
   private responses = 0;
 
@@ -153,10 +156,12 @@ export class BucketPacer {
       // window apart) until Remaining shows what the others really do.
       const timeLeft = Math.max(0, this.endAfter(cur) - now);
       interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(base / 2, timeLeft / soft);
-    } else if (endBy !== null) {
-      // Past the window we know, before an answer shows the next one: what we sent since counts.
+    } else if (cur !== null) {
+      // Past the window we know, before an answer shows the next one: what we sent since it may
+      // have ended counts (a request sent before endBy may have landed in the next window).
+      const from = this.endAfter(cur);
       let sentSince = 0;
-      for (const t of this.inflight.values()) if (t >= endBy) sentSince++;
+      for (const t of this.inflight.values()) if (t >= from) sentSince++;
       if (sentSince >= cap) return { kind: 'blocked' };
     }
     if (this.lastSentAt === null) return { kind: 'go' };
@@ -176,9 +181,9 @@ export class BucketPacer {
     return Math.max(sliding, now < endBy ? cur.startAfter : this.endAfter(cur));
   }
 
-  /** The window has surely ended by then (it lasts at most `windowMs` from our first send in it). */
+  /** The window has surely ended by then (it lasts `windowMs` from at most our first send's arrival). */
   private endBy(cur: WindowState): number {
-    return Math.min(cur.resetAt, cur.firstSent + this.windowMs);
+    return Math.min(cur.resetAt, cur.firstSent + (this.minRoundTrip ?? 0) / 2 + this.windowMs);
   }
 
   /** The window surely lasts until then (it counted our last send; Reset is at most 1 s late). */
@@ -236,13 +241,17 @@ export class BucketPacer {
     if (reading.limit === 0) return { learned: false }; // concurrency 429: says nothing about the bucket
     if (!counted) return { learned: false }; // 429 readings are handled by onRateLimited
     this.unmetered = reading.limit >= UNMETERED || reading.remaining >= UNMETERED;
+    this.minRoundTrip = Math.min(this.minRoundTrip ?? Infinity, now - sentAt);
     let learned = this.limit !== reading.limit;
     this.limit = reading.limit;
     this.maxTimeLeft = Math.max(this.maxTimeLeft, reading.resetAt - now - 1000);
     let cur = this.cur;
     if (cur === null || reading.resetEpoch > cur.resetEpoch) {
       if (cur !== null) {
-        this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000);
+        // Windows do not overlap: this one opened at most a window after the last, which opened
+        // after cur.startAfter, and this one by our send's arrival. Resets differ by whole seconds.
+        const opened = sentAt + (this.minRoundTrip ?? 0) / 2 - cur.startAfter;
+        this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000, Math.ceil(opened));
         const start = this.endBy(cur) - this.windowMs;
         this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, 0.1 * this.windowMs);
       }
