@@ -23,8 +23,9 @@ import type { RateReading } from './rate-headers.js';
  *                − (L − tokenCap) once the token is known to be shared (tokenShared)
  *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
  *   soft       = min(cap − ours,  orgLeft − othersRate × (endBy − now) − margin)
- *   interval   = max(window / cap / 2,  (endAfter − now) / soft)   soft < 1: one per window/20
- *                                                          (a trickle that brings fresh readings)
+ *   interval   = max(window / cap,  (endAfter − now) / soft)   soft < 1: one per window/20 (a
+ *                                                          trickle that brings fresh readings);
+ *                window / cap / 2 instead when soft = cap − ours (making up our own late sends)
  *
  * So alone we send exactly `cap` per window, spread evenly and finished before the window may end
  * (a send that was late is made up, at most twice as fast); from `endBy` on the next window is ours.
@@ -154,8 +155,10 @@ export class BucketPacer {
       // soft < 1: the others' projected use would take all that is left. A projection from a
       // burst can be far too high, and without requests no new reading comes: trickle (1/20 of a
       // window apart) until Remaining shows what the others really do.
+      // Behind on our own share (a late send), we make it up, at most twice as fast; when the
+      // others' use is what holds us back, not faster than our even pace.
       const timeLeft = Math.max(0, this.endAfter(cur) - now);
-      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(base / 2, timeLeft / soft);
+      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(soft < shareLeft ? base : base / 2, timeLeft / soft);
     } else if (cur !== null) {
       // Past the window we know, before an answer shows the next one: what we sent since it may
       // have ended counts (a request sent before endBy may have landed in the next window).

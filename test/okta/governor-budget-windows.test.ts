@@ -76,7 +76,7 @@ const total = (w: WindowUse): number => [...w.sent.values()].reduce((a, b) => a 
  * out (until a Reset roll-over shows the window is 6 s, runs pace as for Okta's minute), and the last
  * (the runs stop mid-window).
  */
-describe('governor with a shared ledger on short windows (6 s, 150 ± 50 ms latency)', () => {
+describe('governor on short windows (6 s, 150 ± 50 ms latency), runs sharing a ledger or nothing', () => {
   test.each([0, 300, 700])('three tokens, windows opening %i ms past a second: ≥ 0.95 of the org\'s 0.8 used, 64 each at most, no 429', async (offset) => {
     const r = await simulate(['a', 'b', 'c'], { store: true, durationMs: 60_000, startOffsetMs: offset });
     expect(r.rejected).toBe(0);
@@ -87,6 +87,13 @@ describe('governor with a shared ledger on short windows (6 s, 150 ± 50 ms late
     expect(used).toBeGreaterThanOrEqual(0.95);
     // Windows follow each other: the next opens within a pacing step (94 ms) of the last's end.
     for (let i = 3; i < r.windows.length - 1; i++) expect(r.windows[i]!.start - r.windows[i - 1]!.start - WINDOW).toBeLessThan(100);
+  }, 60_000);
+
+  test.each([0, 700])('three runs on one token without a store, windows opening %i ms past a second: 429s only while learning the token is shared', async (offset) => {
+    const r = await simulate(['t', 't', 't'], { store: false, durationMs: 60_000, startOffsetMs: offset });
+    expect(r.rejected / r.sent).toBeLessThanOrEqual(0.01);
+    // The first full window teaches each run that others use its token; none after that.
+    for (const w of r.windows.slice(2)) expect(w.refused).toBe(0);
   }, 60_000);
 
   test('three runs on one token: the token\'s 120 per window never exceeded, ≥ 95 % of it used, no 429', async () => {
