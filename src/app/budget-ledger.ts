@@ -11,11 +11,8 @@ import type { BudgetLease, BudgetStore, SlotAnswer, SlotRequest } from '../okta/
  * never both take the last one. Rows of other tokens of the same org live in the same file: the
  * org's bucket is shared by every token (https://developer.okta.com/docs/reference/rl-global-mgmt/).
  *
- * Slots are counted from the earliest moment the Okta window the request lands in can have opened
- * (the run's pacer knows it from Okta's Reset and its own sends; at most one window back): a count
- * within the cap from there keeps that window within it. Without a narrower bound that is the last
- * window, sliding, which holds wherever Okta's window starts but also counts the previous window's
- * tail: paced runs were refused near window edges and lost a tenth of the rate.
+ * Slots are counted over the last window (sliding): a fixed window of Okta's, wherever it starts,
+ * lies inside some sliding one, so a sliding count within the cap keeps every Okta window within it.
  * Nothing secret is stored: the token appears only as a fingerprint.
  */
 const SCHEMA = `
@@ -90,9 +87,9 @@ export class LedgerStore implements BudgetStore {
   }
 
   take(s: SlotRequest): Promise<SlotAnswer> {
-    const since = s.since;
+    const since = s.now - s.windowMs;
     const tx = this.db.transaction((): SlotAnswer => {
-      this.prune.run(s.bucket, s.now - 2 * s.windowMs);
+      this.prune.run(s.bucket, since);
       const token = (this.countToken.get(s.bucket, s.principal, since) as { n: number }).n;
       const org = (this.countOrg.get(s.bucket, since) as { n: number }).n;
       if (token < s.tokenCap && org < s.orgCap) {
@@ -102,8 +99,6 @@ export class LedgerStore implements BudgetStore {
       const oldest = token >= s.tokenCap
         ? (this.oldestToken.get(s.bucket, s.principal, since) as { at: number | null }).at
         : (this.oldestOrg.get(s.bucket, since) as { at: number | null }).at;
-      // A sliding count frees a slot when its oldest leaves the window; an anchored one when the
-      // window ends (the governor asks again sooner and the pacer knows when that is).
       return { ok: false, retryMs: Math.max(1, (oldest ?? s.now) + s.windowMs - s.now) };
     });
     return Promise.resolve(tx.immediate());

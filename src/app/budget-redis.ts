@@ -1,55 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ConfigError } from '../core/errors.js';
 import type { BudgetLease, BudgetStore, SlotAnswer, SlotRequest } from '../okta/budget.js';
 
 /**
- * The shared rate budget of runs on several machines, in Redis. Leases are a hash of run → lease
- * plus a sorted set of expiry times, written in one MULTI. Request slots are a sorted set of send
- * times per token and bucket and one per org and bucket, counted and added by one Lua script (atomic
- * on the server). Times are Redis's clock (TIME), so machines whose clocks differ agree on them; a run
- * says how far back to count (`now − since`, the start of Okta's window as its pacer knows it), never
- * a time of its own clock.
+ * The shared rate budget of runs on several machines, in Redis. Request slots are counted by
+ * rate-limiter-flexible (an atomic INCR with expiry per key: one key per token and bucket, one per
+ * org and bucket); leases are a hash of run → lease plus a sorted set of expiry times, written in
+ * one MULTI. Expiry uses Redis's clock (TIME), so machines whose clocks differ agree on it.
  *
- * Why not rate-limiter-flexible, which counted the slots before: its windows are fixed and start at
- * a key's first request, so they cannot follow Okta's (which the runs learn from Reset): near either
- * window's edge it refused requests Okta's window had room for. Measured with three tokens' runs
- * sharing only Redis (`npm run bench -- budget`, 6 s windows): 0.76–0.81 of what the org allows
- * with it, against the ledger's anchored count (docs/many-installations.md for the figures since).
+ * Counts are per window of the bucket's length starting at the first request (rate-limiter-
+ * flexible's fixed window), not aligned with Okta's: the runs' pacers spread their requests
+ * evenly, and the count only guards the sum of their shares.
  */
 const SWEEP_AFTER_MS = 3_600_000;
-
-/**
- * KEYS: the token's and the org's slot sets. ARGV: token cap, org cap, how far back to count (ms),
- * window (ms), member. Returns {1} when the slot was taken, else {0, ms until the oldest counted
- * slot is a window old}.
- */
-const TAKE_SLOT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local since = now - tonumber(ARGV[3])
-local window = tonumber(ARGV[4])
-local counts = {}
-for i = 1, 2 do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - 2 * window)
-  counts[i] = redis.call('ZCOUNT', KEYS[i], '(' .. since, '+inf')
-end
-if counts[1] < tonumber(ARGV[1]) and counts[2] < tonumber(ARGV[2]) then
-  for i = 1, 2 do
-    redis.call('ZADD', KEYS[i], now, ARGV[5])
-    redis.call('PEXPIRE', KEYS[i], 2 * window)
-  end
-  return {1}
-end
-local full = KEYS[2]
-if counts[1] >= tonumber(ARGV[1]) then full = KEYS[1] end
-local oldest = redis.call('ZRANGEBYSCORE', full, '(' .. since, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-return {0, math.max(1, tonumber(oldest[2] or now) + window - now)}
-`;
-
-interface SlotCommands {
-  efsOktaTakeSlot(tokenKey: string, orgKey: string, tokenCap: number, orgCap: number, backMs: number, windowMs: number, member: string): Promise<[number, number?]>;
-}
 
 export interface RedisStoreOptions {
   url: string;
@@ -62,10 +26,9 @@ export interface RedisStoreOptions {
 export class RedisStore implements BudgetStore {
   readonly kind = 'redis' as const;
   readonly where: string;
-  private readonly member = randomBytes(6).toString('hex');
-  private slots = 0;
+  private readonly limiters = new Map<string, RateLimiterRedis>();
 
-  private constructor(private readonly redis: Redis & SlotCommands, private readonly prefix: string, where: string) {
+  private constructor(private readonly redis: Redis, private readonly prefix: string, where: string) {
     this.where = where;
   }
 
@@ -89,9 +52,8 @@ export class RedisStore implements BudgetStore {
       redis.disconnect();
       throw new ConfigError('BUDGET_STORE_UNREACHABLE', `cannot reach the shared rate budget at ${where} (${(err as Error).message}): check okta.budget.url and that Redis runs (a password goes in EFS_OKTA_REDIS_PASSWORD), or run with --budget-store local / none`, { context: { where }, cause: err });
     }
-    redis.defineCommand('efsOktaTakeSlot', { numberOfKeys: 2, lua: TAKE_SLOT });
     const host = new URL(o.org).host.toLowerCase();
-    return new RedisStore(redis as Redis & SlotCommands, `efs-okta:budget:${host}:`, where);
+    return new RedisStore(redis, `efs-okta:budget:${host}:`, where);
   }
 
   async heartbeat(lease: BudgetLease, now: number): Promise<BudgetLease[]> {
@@ -123,19 +85,50 @@ export class RedisStore implements BudgetStore {
   }
 
   async take(s: SlotRequest): Promise<SlotAnswer> {
-    const keys = [`${this.prefix}slots:${s.bucket}:token:${s.principal}`, `${this.prefix}slots:${s.bucket}:org`] as const;
-    const member = `${s.runId}:${this.member}:${++this.slots}`;
-    const back = Math.max(0, Math.min(s.windowMs, s.now - s.since));
-    const [ok, retryMs] = await this.redis.efsOktaTakeSlot(keys[0], keys[1], s.tokenCap, s.orgCap, Math.round(back), Math.round(s.windowMs), member);
-    return ok === 1 ? { ok: true } : { ok: false, retryMs: retryMs ?? 1 };
+    const seconds = Math.max(1, Math.round(s.windowMs / 1000));
+    const token = this.limiter(s.tokenCap, seconds);
+    const org = this.limiter(s.orgCap, seconds);
+    const tokenKey = `${s.bucket}:token:${s.principal}`;
+    const orgKey = `${s.bucket}:org`;
+    const refused = await consumeOne(token, tokenKey);
+    if (refused !== null) return refused;
+    const orgRefused = await consumeOne(org, orgKey);
+    if (orgRefused !== null) {
+      await token.reward(tokenKey, 1);
+      return orgRefused;
+    }
+    return { ok: true };
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** One limiter per cap and window length; they share the counts (the keys), not the caps. */
+  private limiter(points: number, duration: number): RateLimiterRedis {
+    const k = `${points}/${duration}`;
+    let l = this.limiters.get(k);
+    if (!l) {
+      l = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.prefix}slots`, points, duration });
+      this.limiters.set(k, l);
+    }
+    return l;
+  }
+
   private async serverTime(): Promise<number> {
     const [sec, usec] = await this.redis.time();
     return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  }
+}
+
+/** Consumes one point; over the cap it gives the point back (a refused request was not sent). */
+async function consumeOne(limiter: RateLimiterRedis, key: string): Promise<SlotAnswer | null> {
+  try {
+    await limiter.consume(key, 1);
+    return null;
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    await limiter.reward(key, 1);
+    return { ok: false, retryMs: Math.max(1, err.msBeforeNext) };
   }
 }

@@ -20,7 +20,6 @@ import { CLI_PATH } from './sim-process.js';
  *               own state directory).
  *
  *   EFS_OKTA_BENCH_BUDGET_USERS   U (default 200; the three-token runs create 2U each)
- *   EFS_OKTA_BENCH_BUDGET_ONLY    one | three: only the one-token or the three-token scenarios
  */
 const WINDOW_SECONDS = 6;
 const LIMIT = 240;
@@ -34,18 +33,7 @@ interface RunResult {
   tail: string;
 }
 
-/** One window of the users bucket as the simulator counted it: when it opened, who spent it. */
-interface WindowTrace {
-  start: number;
-  end: number;
-  sent: Map<string, number>;
-  /** Each token's first and last counted request, ms after the window opened. */
-  span: Map<string, [number, number]>;
-  refused: number;
-}
-
 interface Scenario {
-  windows: WindowTrace[];
   runs: RunResult[];
   seconds: number;
   requests: number;
@@ -96,7 +84,6 @@ async function scenario(specs: RunSpec[], seed: number): Promise<Scenario> {
   const sim: Simulator = await startSimulator({
     token: TOKENS[0], extraTokens, seed, windowSeconds: WINDOW_SECONDS, latencyMs: 150, jitterMs: 50, tokenShare: 0.5, limits: { users: LIMIT },
   });
-  const windows = traceWindows(sim);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'efs-okta-bench-budget-'));
   try {
     const configs = specs.map((s) => writeInstallation(dir, s.name, sim.url, s.users));
@@ -109,61 +96,11 @@ async function scenario(specs: RunSpec[], seed: number): Promise<Scenario> {
       created.set(name, [...(created.get(name) ?? []), u.created]);
     }
     const st = sim.stats() as { total: number; rateLimited: number; concurrencyLimited: number };
-    return { windows, runs, seconds, requests: st.total, rateLimited: st.rateLimited + st.concurrencyLimited, created };
+    return { runs, seconds, requests: st.total, rateLimited: st.rateLimited + st.concurrencyLimited, created };
   } finally {
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Wraps the in-process simulator's limiter to record each users-bucket window: when it opened, how
- * many requests each token spent in it, how many were refused. Where the slots go (a run under its
- * cap, a gap between one window's end and the next one's first request) shows here, not in totals.
- */
-function traceWindows(sim: Simulator): WindowTrace[] {
-  const windows: WindowTrace[] = [];
-  const limiter = sim.limiter;
-  const take = limiter.take.bind(limiter);
-  limiter.take = (bucket, token, now) => {
-    const verdict = take(bucket, token, now);
-    if (bucket !== 'users') return verdict;
-    const start = limiter.view(now).users.windowStart ?? now;
-    let w = windows[windows.length - 1];
-    if (!w || w.start !== start) {
-      w = { start, end: start + WINDOW_SECONDS * 1000, sent: new Map(), span: new Map(), refused: 0 };
-      windows.push(w);
-    }
-    if (verdict.allowed) {
-      w.sent.set(token, (w.sent.get(token) ?? 0) + 1);
-      w.span.set(token, [w.span.get(token)?.[0] ?? now - start, now - start]);
-    }
-    else w.refused++;
-    return verdict;
-  };
-  return windows;
-}
-
-/**
- * Per-window use while every token was busy (the first two windows and the last left out): mean
- * requests per window of each token, and the time between windows (a window opens at the first
- * request after the last one ended: time in between is budget nobody can use).
- */
-function windowText(s: Scenario, tokens: readonly string[]): string {
-  const inner = s.windows.slice(2, -1).filter((w) => tokens.every((t) => (w.sent.get(t) ?? 0) > 0));
-  if (inner.length === 0) return 'no full windows';
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const per = tokens.map((t) => mean(inner.map((w) => w.sent.get(t) ?? 0)).toFixed(1));
-  const gaps: number[] = [];
-  for (let i = 1; i < s.windows.length; i++) {
-    const [a, b] = [s.windows[i - 1] as WindowTrace, s.windows[i] as WindowTrace];
-    if (inner.includes(b)) gaps.push(b.start - a.end);
-  }
-  const total = mean(inner.map((w) => [...w.sent.values()].reduce((a, b) => a + b, 0)));
-  if (process.env.EFS_OKTA_BENCH_BUDGET_TRACE === '1') {
-    for (const w of s.windows) process.stderr.write(`window +${w.start - (s.windows[0]?.start ?? 0)} ms: ${tokens.map((t) => `${w.sent.get(t) ?? 0} in ${(w.span.get(t) ?? []).join('–')}`).join(', ')}; refused ${w.refused}\n`);
-  }
-  return `${inner.length} windows: per run ${per.join(' / ')} per window (${total.toFixed(1)} together), gap between windows ${mean(gaps).toFixed(0)} ms mean, ${Math.max(0, ...gaps)} ms max, ${mean(inner.map((w) => w.refused)).toFixed(1)} refused per window`;
 }
 
 /**
@@ -183,7 +120,7 @@ function together(s: Scenario): { ratio: number; perRun: number[]; seconds: numb
 const pct = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).toFixed(2)} %`;
 const runsText = (s: Scenario): string => s.runs.map((r) => `${r.name} ${r.seconds.toFixed(1)} s${r.code === 0 ? '' : ` exit ${String(r.code)}: ${r.tail}`}`).join(', ');
 
-export async function benchBudget(users: number, only: 'one' | 'three' | null = null): Promise<Record<string, number | string>> {
+export async function benchBudget(users: number): Promise<Record<string, number | string>> {
   const out: Record<string, number | string> = {
     simulator: `users bucket ${LIMIT} per ${WINDOW_SECONDS} s window, each token 50 %, latency 150±50 ms; runs are efs-okta users create processes (share ${SHARE}, tokenShare 0.5)`,
   };
@@ -192,16 +129,6 @@ export async function benchBudget(users: number, only: 'one' | 'three' | null = 
   const three = (token: (i: number) => string, env: (i: number) => NodeJS.ProcessEnv, n = users): RunSpec[] =>
     ['inst1', 'inst2', 'inst3'].map((name, i) => ({ name, users: n, token: token(i), env: env(i) }));
 
-  if (only !== 'three') Object.assign(out, await oneToken(users, three, { local, none }));
-  if (only !== 'one') Object.assign(out, await threeTokens(users, three, local));
-  return out;
-}
-
-type Three = (token: (i: number) => string, env: (i: number) => NodeJS.ProcessEnv, n?: number) => RunSpec[];
-
-async function oneToken(users: number, three: Three, stores: { local: NodeJS.ProcessEnv; none: NodeJS.ProcessEnv }): Promise<Record<string, number | string>> {
-  const { local, none } = stores;
-  const out: Record<string, number | string> = {};
   // Each scenario has its own simulator and the runs mostly wait: side by side, at the same time.
   const [alone, shared, bare] = await Promise.all([
     scenario([{ name: 'alone', users: 3 * users, token: TOKENS[0] as string, env: local }], 1),
@@ -214,27 +141,21 @@ async function oneToken(users: number, three: Three, stores: { local: NodeJS.Pro
   out['one token: three at once ÷ one'] = Number(ratio.toFixed(3));
   out['one token: three of U at once (no store)'] = `${bare.seconds.toFixed(1)} s = ${(bare.seconds / alone.seconds).toFixed(3)}× one, 429s ${bare.rateLimited}/${bare.requests} (${pct(bare.rateLimited, bare.requests)})`;
   out['target: one token ratio ≤ 1.05, ≤ 1 % 429s'] = ratio <= 1.05 && shared.rateLimited <= 0.01 * shared.requests ? 'met' : 'MISSED';
-  return out;
-}
-
-async function threeTokens(users: number, three: Three, local: NodeJS.ProcessEnv): Promise<Record<string, number | string>> {
-  const out: Record<string, number | string> = {};
 
   const redis: PrivateRedis = await startRedis();
   try {
-    // One after the other: on a shared 2-core machine, six runs at once were starved of CPU and
-    // sent late, which measured the machine rather than the pacing.
-    const tokens = await scenario(three((i) => TOKENS[i] as string, () => local, 2 * users), 4);
-    // Each run its own state directory: they share nothing but Redis (as on three desks).
-    const viaRedis = await scenario(three((i) => TOKENS[i] as string, (i) => ({
-      EFS_OKTA_BUDGET_STORE: 'redis', EFS_OKTA_BUDGET_URL: redis.url, EFS_OKTA_REDIS_PASSWORD: redis.password, EFS_OKTA_STATE_DIR: path.join(os.tmpdir(), `efs-okta-bench-desk-${process.pid}-${i}`),
-    }), 2 * users), 5);
+    const [tokens, viaRedis] = await Promise.all([
+      scenario(three((i) => TOKENS[i] as string, () => local, 2 * users), 4),
+      // Each run its own state directory: they share nothing but Redis (as on three desks).
+      scenario(three((i) => TOKENS[i] as string, (i) => ({
+        EFS_OKTA_BUDGET_STORE: 'redis', EFS_OKTA_BUDGET_URL: redis.url, EFS_OKTA_REDIS_PASSWORD: redis.password, EFS_OKTA_STATE_DIR: path.join(os.tmpdir(), `efs-okta-bench-desk-${process.pid}-${i}`),
+      }), 2 * users), 5),
+    ]);
     for (const [label, s] of [['three tokens (local ledger)', tokens], ['three tokens, separate processes sharing only Redis', viaRedis]] as const) {
       const t = together(s);
       const fair = t.perRun.reduce((a, b) => a + b, 0) / 3;
       const spread = Math.max(...t.perRun.map((n) => Math.abs(n / fair - 1)));
       out[`${label}: together ÷ allowed`] = `${t.ratio.toFixed(3)} over ${t.seconds.toFixed(1)} s while all three ran, after the first two windows (created ${t.perRun.join(' / ')}; allowed ${SHARE} × ${LIMIT} per ${WINDOW_SECONDS} s)`;
-      out[`${label}: per window`] = windowText(s, TOKENS);
       out[`${label}: 429s`] = `${s.rateLimited}/${s.requests} (${pct(s.rateLimited, s.requests)})`;
       out[`${label}: furthest from a fair third`] = `${(spread * 100).toFixed(1)} %`;
       out[`target: ${label} ≥ 0.95, ≤ 1 % 429s, each ±15 %`] = t.ratio >= 0.95 && s.rateLimited <= 0.01 * s.requests && spread <= 0.15 ? 'met' : 'MISSED';
@@ -250,7 +171,5 @@ async function threeTokens(users: number, three: Three, local: NodeJS.ProcessEnv
 export async function benchBudgetSection(): Promise<Record<string, number | string>> {
   const users = Number(process.env.EFS_OKTA_BENCH_BUDGET_USERS ?? 200);
   if (!Number.isInteger(users) || users < 10) throw new Error(`EFS_OKTA_BENCH_BUDGET_USERS=${String(process.env.EFS_OKTA_BENCH_BUDGET_USERS)}: a whole number ≥ 10`);
-  const only = process.env.EFS_OKTA_BENCH_BUDGET_ONLY;
-  if (only !== undefined && only !== 'one' && only !== 'three') throw new Error(`EFS_OKTA_BENCH_BUDGET_ONLY=${only}: one or three`);
-  return benchBudget(users, only ?? null);
+  return benchBudget(users);
 }

@@ -42,12 +42,6 @@ export interface SlotRequest {
   orgCap: number;
   windowMs: number;
   now: number;
-  /**
-   * The window the request lands in opened after this (the pacer's `windowFloor`): slots are
-   * counted from here, so a count within the cap keeps that window of Okta's within it. At most one
-   * window before `now`; exactly that when nothing narrower is known (a sliding window).
-   */
-  since: number;
 }
 
 export type SlotAnswer = { ok: true } | { ok: false; retryMs: number };
@@ -60,7 +54,7 @@ export interface BudgetStore {
   /** Writes or renews `lease` and returns every live lease of the org (expired ones are dropped). */
   heartbeat(lease: BudgetLease, now: number): Promise<BudgetLease[]>;
   leave(runId: string): Promise<void>;
-  /** Counts one request if the token's and the org's counts since `since` allow it (atomic). */
+  /** Counts one request if the token's and the org's counts of the last window allow it (atomic). */
   take(slot: SlotRequest): Promise<SlotAnswer>;
   list(now: number): Promise<BudgetLease[]>;
   close(): Promise<void>;
@@ -70,8 +64,7 @@ export interface BudgetStore {
 export interface GovernorBudget {
   /** This run's fraction of every bucket now. */
   fraction(): number;
-  /** `since`: the start of the window the request lands in is after this (pacer.ts `windowFloor`). */
-  take(bucket: string, limit: number, windowMs: number, since: number): Promise<SlotAnswer>;
+  take(bucket: string, limit: number, windowMs: number): Promise<SlotAnswer>;
 }
 
 export interface RunBudgetOptions {
@@ -137,11 +130,10 @@ export class RunBudget implements GovernorBudget {
     }
   }
 
-  async take(bucket: string, limit: number, windowMs: number, since: number): Promise<SlotAnswer> {
+  async take(bucket: string, limit: number, windowMs: number): Promise<SlotAnswer> {
     const { tokenCap, orgCap } = sharedCaps(this.claims(), this.o.identity.principal, limit);
-    const now = this.o.clock.now();
     try {
-      return await this.o.store.take({ bucket, principal: this.o.identity.principal, runId: this.o.identity.runId, tokenCap, orgCap, windowMs, now, since: Math.min(now, Math.max(since, now - windowMs)) });
+      return await this.o.store.take({ bucket, principal: this.o.identity.principal, runId: this.o.identity.runId, tokenCap, orgCap, windowMs, now: this.o.clock.now() });
     } catch (err) {
       // Without the store the run still paces to its last share and reads Okta's headers.
       this.warn('take', `the shared rate budget (${this.o.store.where}) did not answer: ${describe(err)}; pacing on this run's last share and Okta's headers`);

@@ -333,7 +333,7 @@ export class Governor {
     // Until a roll-over shows the window's length, a count over an assumed minute could hold a
     // shorter window's runs back for that minute: pacing to the shares alone guards them meanwhile.
     if (!this.budget || pacer.limit === null || pacer.isUnmetered || !pacer.windowKnown) return null;
-    const answer = await this.budget.take(pacer.name, pacer.limit, pacer.windowMs, pacer.windowFloor(this.clock.now()));
+    const answer = await this.budget.take(pacer.name, pacer.limit, pacer.windowMs);
     if (answer.ok) return null;
     // Ask again soon rather than when the store's count expires: a fixed count window (Redis) can
     // refuse for most of a window while Okta's, offset from it, already has room.

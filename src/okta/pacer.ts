@@ -5,14 +5,7 @@ import type { RateReading } from './rate-headers.js';
  *
  * Okta counts requests per bucket in windows (one minute, not aligned to the clock minute), shared
  * by every token and app of the org: https://developer.okta.com/docs/reference/rl-global-mgmt/
- * Reset, the window's end, has whole-second resolution
- * (https://developer.okta.com/docs/reference/rl-best-practices/): the real end lies up to 1 s before
- * it. On a short window that second is much of the window, so the window's bounds are narrowed from
- * our own sends, each counted on arrival: the window opened after our last send counted in the one
- * before and at or before our first send counted in it arrived, so it ends by that first send +
- * window + half the shortest round trip seen (the way there: `endBy`) and after our last send
- * counted in it and Reset − 1 s (`endAfter`).
- * We may use `share` of each bucket. Per window R with Limit L:
+ * We may use `share` of each bucket. Per window R (identified by its Reset) with Limit L:
  *
  *   cap        = min(floor(share × L), tokenCap)          tokenCap: a per-token ceiling learned
  *                                                          from a 429 whose Limit is below L
@@ -22,14 +15,12 @@ import type { RateReading } from './rate-headers.js';
  *   orgLeft    = Remaining(latest) − ours sent since − othersRate × (now − reading time)
  *                − (L − tokenCap) once the token is known to be shared (tokenShared)
  *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
- *   soft       = min(cap − ours,  orgLeft − othersRate × (endBy − now) − margin)
- *   interval   = max(window / cap,  (endAfter − now) / soft)   soft < 1: one per window/20 (a
- *                                                          trickle that brings fresh readings);
- *                window / cap / 2 instead when soft = cap − ours (making up our own late sends)
+ *   soft       = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
+ *   interval   = max(window / cap,  timeLeft / soft)      soft < 1: one per window/20 (a trickle
+ *                                                          that brings fresh readings)
  *
- * So alone we send exactly `cap` per window, spread evenly and finished before the window may end
- * (a send that was late is made up, at most twice as fast); from `endBy` on the next window is ours.
- * When Remaining falls faster than our own calls explain, we slow down to what the others leave,
+ * So alone we send exactly `cap` per window, spread evenly (no burst when a window opens); when
+ * Remaining falls faster than our own calls explain, we slow down to what the others leave,
  * minus a margin of 1 % of L; and we never go above our share.
  */
 export interface PacerOptions {
@@ -48,11 +39,6 @@ export type PacerDecision = { kind: 'go' } | { kind: 'wait'; ms: number } | { ki
 interface WindowState {
   resetEpoch: number;
   resetAt: number;
-  /** Our earliest and latest send answered with this Reset. */
-  firstSent: number;
-  lastSent: number;
-  /** The window opened after this: our last send counted in an earlier window, or Reset − 1 s − window. */
-  startAfter: number;
   /** Our answered requests counted in this window (2xx–5xx answers that carried this Reset). */
   answered: number;
   /** Lowest Remaining seen, when, and how many of ours were answered by then. */
@@ -87,8 +73,6 @@ export class BucketPacer {
   private prevOthersRate = 0;
   private readonly inflight = new Map<number, number>();
   private lastSentAt: number | null = null;
-  /** The shortest round trip seen (ms): half of it bounds how long a request takes to be counted. */
-  private minRoundTrip: number | null = null;
   private pausedUntil = 0;
   private responses = 0;
 
@@ -142,30 +126,21 @@ export class BucketPacer {
     const base = this.windowMs / cap;
     let interval = base;
     const cur = this.cur;
-    const endBy = cur === null ? null : this.endBy(cur);
-    if (cur !== null && endBy !== null && now < endBy) {
-      const { hard, soft, shareLeft } = this.budget(cur, cap, now, endBy);
-      // Our share is spent: the next window is ours from the moment this one has surely ended.
-      if (shareLeft < 1) return { kind: 'wait', ms: Math.ceil(endBy - now) };
+    if (cur !== null && now < cur.resetAt) {
+      const { hard, soft, shareLeft } = this.budget(cur, cap, now);
+      const timeLeft = cur.resetAt - now;
+      // Our share is spent: the next window is ours to use from its first moment (Reset has
+      // whole-second resolution, so it is already up to 1 s late).
+      if (shareLeft < 1) return { kind: 'wait', ms: timeLeft + 10 };
       if (hard < 1) {
         // The bucket is spent by everyone: wait for the next window plus jitter, so that all
         // clients do not come back at its first millisecond.
-        return { kind: 'wait', ms: Math.ceil(endBy - now) + 100 + Math.floor(random() * 400) };
+        return { kind: 'wait', ms: timeLeft + 100 + Math.floor(random() * 400) };
       }
       // soft < 1: the others' projected use would take all that is left. A projection from a
       // burst can be far too high, and without requests no new reading comes: trickle (1/20 of a
       // window apart) until Remaining shows what the others really do.
-      // Behind on our own share (a late send), we make it up, at most twice as fast; when the
-      // others' use is what holds us back, not faster than our even pace.
-      const timeLeft = Math.max(0, this.endAfter(cur) - now);
-      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(soft < shareLeft ? base : base / 2, timeLeft / soft);
-    } else if (cur !== null) {
-      // Past the window we know, before an answer shows the next one: what we sent since it may
-      // have ended counts (a request sent before endBy may have landed in the next window).
-      const from = this.endAfter(cur);
-      let sentSince = 0;
-      for (const t of this.inflight.values()) if (t >= from) sentSince++;
-      if (sentSince >= cap) return { kind: 'blocked' };
+      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(base, timeLeft / soft);
     }
     if (this.lastSentAt === null) return { kind: 'go' };
     const due = this.lastSentAt + interval;
@@ -173,32 +148,10 @@ export class BucketPacer {
   }
 
   /**
-   * The earliest time a request sent at `now` can have been counted from: the start of the window
-   * it lands in is after this (the shared budget counts its slots from there, budget.ts).
-   */
-  windowFloor(now: number): number {
-    const cur = this.cur;
-    const sliding = now - this.windowMs;
-    if (cur === null || !this.windowKnown) return sliding;
-    const endBy = this.endBy(cur);
-    return Math.max(sliding, now < endBy ? cur.startAfter : this.endAfter(cur));
-  }
-
-  /** The window has surely ended by then (it lasts `windowMs` from at most our first send's arrival). */
-  private endBy(cur: WindowState): number {
-    return Math.min(cur.resetAt, cur.firstSent + (this.minRoundTrip ?? 0) / 2 + this.windowMs);
-  }
-
-  /** The window surely lasts until then (it counted our last send; Reset is at most 1 s late). */
-  private endAfter(cur: WindowState): number {
-    return Math.max(cur.resetAt - 1000, cur.lastSent + 1, cur.startAfter + this.maxTimeLeft);
-  }
-
-  /**
    * What we may still send in window `cur` (see the formula above): `hard` from our share and what
    * the bucket has left now, `soft` also keeping the others' projected use for the rest of the window.
    */
-  private budget(cur: WindowState, cap: number, now: number, endBy: number): { hard: number; soft: number; shareLeft: number } {
+  private budget(cur: WindowState, cap: number, now: number): { hard: number; soft: number; shareLeft: number } {
     const limit = this.limit ?? 0;
     const ours = cur.answered + this.inflight.size;
     const shareLeft = cap - ours;
@@ -210,13 +163,13 @@ export class BucketPacer {
     // worst: all the others' use is on our token, so its room is Remaining − (limit − tokenCap).
     const orgLeft = this.tokenShared && this.tokenCap !== null ? left - Math.max(0, limit - this.tokenCap) : left;
     const hard = Math.floor(Math.min(shareLeft, orgLeft - margin));
-    const soft = Math.floor(Math.min(shareLeft, orgLeft - rate * (endBy - now) - margin));
+    const soft = Math.floor(Math.min(shareLeft, orgLeft - rate * (cur.resetAt - now) - margin));
     return { hard, soft, shareLeft };
   }
 
   /** Other clients' requests per ms in window `cur`. */
   private othersRate(cur: WindowState, now: number): number {
-    const start = this.endBy(cur) - this.windowMs;
+    const start = cur.resetAt - this.windowMs;
     const elapsed = Math.max(cur.othersAt - start, 0.1 * this.windowMs);
     const rate = cur.others / elapsed;
     const early = now - start < 0.25 * this.windowMs;
@@ -244,27 +197,20 @@ export class BucketPacer {
     if (reading.limit === 0) return { learned: false }; // concurrency 429: says nothing about the bucket
     if (!counted) return { learned: false }; // 429 readings are handled by onRateLimited
     this.unmetered = reading.limit >= UNMETERED || reading.remaining >= UNMETERED;
-    this.minRoundTrip = Math.min(this.minRoundTrip ?? Infinity, now - sentAt);
     let learned = this.limit !== reading.limit;
     this.limit = reading.limit;
     this.maxTimeLeft = Math.max(this.maxTimeLeft, reading.resetAt - now - 1000);
     let cur = this.cur;
     if (cur === null || reading.resetEpoch > cur.resetEpoch) {
       if (cur !== null) {
-        // Windows do not overlap: this one opened at most a window after the last, which opened
-        // after cur.startAfter, and this one by our send's arrival. Resets differ by whole seconds.
-        const opened = sentAt + (this.minRoundTrip ?? 0) / 2 - cur.startAfter;
-        this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000, Math.ceil(opened));
-        const start = this.endBy(cur) - this.windowMs;
+        this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000);
+        const start = cur.resetAt - this.windowMs;
         this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, 0.1 * this.windowMs);
       }
       this.windowMs = Math.max(this.maxTimeLeft, this.minRollover ?? DEFAULT_WINDOW_MS, 1000);
       cur = {
         resetEpoch: reading.resetEpoch,
         resetAt: reading.resetAt,
-        firstSent: sentAt,
-        lastSent: sentAt,
-        startAfter: Math.max(cur?.lastSent ?? -Infinity, reading.resetAt - 1000 - this.windowMs),
         answered: 0,
         remaining: reading.remaining + 1,
         readingAt: now,
@@ -275,13 +221,9 @@ export class BucketPacer {
       this.cur = cur;
       learned = true;
     } else if (reading.resetEpoch < cur.resetEpoch) {
-      // A straggler from an earlier window: the current one opened after it was counted.
-      cur.startAfter = Math.max(cur.startAfter, sentAt);
-      return { learned };
+      return { learned }; // a straggler from the previous window
     }
     cur.answered++;
-    cur.firstSent = Math.min(cur.firstSent, sentAt);
-    cur.lastSent = Math.max(cur.lastSent, sentAt);
     // Ours that the server had counted when it answered this one: answered ones, plus those in
     // flight that were sent before it.
     let inflightBefore = 0;

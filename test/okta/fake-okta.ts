@@ -32,10 +32,6 @@ export interface FakeOktaOptions {
   tokenShare?: number;
   tenantLoad?: Partial<Record<BucketName, number>>;
   latencyMs?: number;
-  /** Each answer's latency varies by up to ± this much (seeded, so a test stays deterministic). */
-  jitterMs?: number;
-  /** Per-token shares different from `tokenShare` (the simulator's extra tokens). */
-  tokenShares?: ReadonlyMap<string, number>;
   /** Answers chosen by the test before the rate limiter (return null to fall through). */
   script?: Scripted;
 }
@@ -44,21 +40,18 @@ export class FakeOkta {
   readonly clock: FakeClock;
   readonly limiter: RateLimiter;
   readonly latencyMs: number;
-  readonly jitterMs: number;
   readonly log: { method: string; url: string; at: number; status: number }[] = [];
   inFlight = 0;
   peakInFlight = 0;
   private n = 0;
-  private seed = 7;
   private readonly script: Scripted | undefined;
 
   constructor(clock: FakeClock, o: FakeOktaOptions = {}) {
     this.clock = clock;
     const limits = { ...DEFAULT_LIMITS, ...(o.limits ?? {}) };
     const load = Object.fromEntries(BUCKETS.map((b) => [b, o.tenantLoad?.[b] ?? 0])) as Record<BucketName, number>;
-    this.limiter = new RateLimiter(o.windowMs ?? 60_000, limits, o.tokenShare ?? 1, load, o.tokenShares);
+    this.limiter = new RateLimiter(o.windowMs ?? 60_000, limits, o.tokenShare ?? 1, load);
     this.latencyMs = o.latencyMs ?? 150;
-    this.jitterMs = o.jitterMs ?? 0;
     this.script = o.script;
   }
 
@@ -92,19 +85,13 @@ export class FakeOkta {
             : { status: 429, headers, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' } };
         }
         this.log.push({ method, url, at: now, status: answer instanceof Error ? 0 : answer.status });
-        await this.clock.sleep(this.latency());
+        await this.clock.sleep(this.latencyMs);
         if (answer instanceof Error) throw answer;
         return answer;
       } finally {
         this.inFlight--;
       }
     };
-  }
-
-  private latency(): number {
-    if (this.jitterMs === 0) return this.latencyMs;
-    this.seed = (this.seed * 1103515245 + 12345) % 2 ** 31;
-    return this.latencyMs + Math.round((2 * (this.seed / 2 ** 31) - 1) * this.jitterMs);
   }
 }
 
