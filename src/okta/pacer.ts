@@ -16,10 +16,11 @@ import type { RateReading } from './rate-headers.js';
  *                − (L − tokenCap) once the token is known to be shared (tokenShared)
  *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
  *   soft       = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
- *   interval   = max(window / cap,  timeLeft / soft)      soft < 1: one per window/20 (a trickle
- *                                                          that brings fresh readings)
+ *   interval   = max(window / cap,  min(timeLeft / soft, window / 20))   never slower than a
+ *                                                          trickle that brings fresh readings
  *
- * So alone we send exactly `cap` per window, spread evenly (no burst when a window opens); when
+ * Sends follow a schedule `interval` apart (a late timer is made up, up to half an interval), so
+ * alone we send exactly `cap` per window, spread evenly (no burst when a window opens); when
  * Remaining falls faster than our own calls explain, we slow down to what the others leave,
  * minus a margin of 1 % of L; and we never go above our share.
  */
@@ -66,6 +67,7 @@ export class BucketPacer {
    */
   tokenShared = false;
   windowMs: number;
+  private readonly defaultWindowMs: number;
   private minRollover: number | null = null;
   private maxTimeLeft = 0;
   private unmetered = false;
@@ -73,6 +75,11 @@ export class BucketPacer {
   private prevOthersRate = 0;
   private readonly inflight = new Map<number, number>();
   private lastSentAt: number | null = null;
+  /** When the last send was due by the pace (a timer that fires late does not push the pace back). */
+  private lastDueAt: number | null = null;
+  private nextDueAt: number | null = null;
+  /** The pace asked the caller to wait for the next send: lateness from then on is the timer's. */
+  private paceWaited = false;
   private pausedUntil = 0;
   private responses = 0;
 
@@ -80,7 +87,8 @@ export class BucketPacer {
     this.name = name;
     this.share = options.share;
     this.shareNow = options.shareNow ?? null;
-    this.windowMs = options.defaultWindowMs ?? DEFAULT_WINDOW_MS;
+    this.defaultWindowMs = options.defaultWindowMs ?? DEFAULT_WINDOW_MS;
+    this.windowMs = this.defaultWindowMs;
   }
 
   /** Requests of ours this bucket may send per window. */
@@ -116,7 +124,8 @@ export class BucketPacer {
   }
 
   decide(now: number, random: () => number = Math.random): PacerDecision {
-    if (now < this.pausedUntil) return { kind: 'wait', ms: this.pausedUntil - now };
+    this.nextDueAt = null;
+    if (now < this.pausedUntil) return this.waitForWindow(this.pausedUntil - now);
     if (this.unmetered) return { kind: 'go' };
     const cap = this.cap;
     if (cap === null) {
@@ -131,20 +140,39 @@ export class BucketPacer {
       const timeLeft = cur.resetAt - now;
       // Our share is spent: the next window is ours to use from its first moment (Reset has
       // whole-second resolution, so it is already up to 1 s late).
-      if (shareLeft < 1) return { kind: 'wait', ms: timeLeft + 10 };
+      if (shareLeft < 1) return this.waitForWindow(timeLeft + 10);
       if (hard < 1) {
         // The bucket is spent by everyone: wait for the next window plus jitter, so that all
         // clients do not come back at its first millisecond.
-        return { kind: 'wait', ms: timeLeft + 100 + Math.floor(random() * 400) };
+        return this.waitForWindow(timeLeft + 100 + Math.floor(random() * 400));
       }
-      // soft < 1: the others' projected use would take all that is left. A projection from a
-      // burst can be far too high, and without requests no new reading comes: trickle (1/20 of a
-      // window apart) until Remaining shows what the others really do.
-      interval = soft < 1 ? Math.max(base, this.windowMs / 20) : Math.max(base, timeLeft / soft);
+      // The others' projected use leaves little or nothing (soft small or < 1). A projection from
+      // a burst, or from the first moments of a window, can be far too high, and without requests
+      // no new reading comes: never slower than a trickle (1/20 of a window apart) until Remaining
+      // shows what the others really do. `hard` still keeps the margin.
+      const trickle = this.windowMs / 20;
+      interval = Math.max(base, soft < 1 ? trickle : Math.min(trickle, timeLeft / soft));
     }
     if (this.lastSentAt === null) return { kind: 'go' };
-    const due = this.lastSentAt + interval;
-    return due <= now ? { kind: 'go' } : { kind: 'wait', ms: Math.ceil(due - now) };
+    // The pace runs on a schedule, not from the moment of the last send: a wake-up that comes a
+    // few ms late (timers, a busy event loop, the shared store's answer) would otherwise lengthen
+    // every interval and lose that time for good. Lateness after a wait the pace asked for is made
+    // up to half an interval; an idle stretch, a spent window or a 429's pause is not (the next
+    // send is a whole interval after the one that ended it). The window's cap (`hard`) stays.
+    const due = (this.lastDueAt ?? this.lastSentAt) + interval;
+    if (due > now) {
+      this.paceWaited = true;
+      return { kind: 'wait', ms: Math.ceil(due - now) };
+    }
+    this.nextDueAt = this.paceWaited ? Math.max(due, now - interval / 2) : now;
+    return { kind: 'go' };
+  }
+
+  /** A wait that is not the pace (a spent window, a 429's pause): the schedule starts afresh after it. */
+  private waitForWindow(ms: number): PacerDecision {
+    this.lastDueAt = null;
+    this.paceWaited = false;
+    return { kind: 'wait', ms };
   }
 
   /**
@@ -179,6 +207,10 @@ export class BucketPacer {
   onSend(id: number, now: number): void {
     this.inflight.set(id, now);
     this.lastSentAt = now;
+    // A send that was not paced (the first, an unmetered bucket) starts the schedule afresh.
+    this.lastDueAt = this.nextDueAt === null ? null : Math.min(this.nextDueAt, now);
+    this.paceWaited = false;
+    this.nextDueAt = null;
   }
 
   /**
@@ -207,7 +239,7 @@ export class BucketPacer {
         const start = cur.resetAt - this.windowMs;
         this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, 0.1 * this.windowMs);
       }
-      this.windowMs = Math.max(this.maxTimeLeft, this.minRollover ?? DEFAULT_WINDOW_MS, 1000);
+      this.windowMs = Math.max(this.maxTimeLeft, this.minRollover ?? this.defaultWindowMs, 1000);
       cur = {
         resetEpoch: reading.resetEpoch,
         resetAt: reading.resetAt,
