@@ -11,12 +11,14 @@ import type { RateReading } from './rate-headers.js';
  *                                                          from a 429 whose Limit is below L
  *   ours       = our answered requests in R + our requests in flight
  *   others     = L − Remaining − ours(before that answer)  (what the org's other clients used)
- *   othersRate = others / time elapsed in R  (early in a window: at least last window's rate)
+ *   othersRate = others / time elapsed in R  (at least a quarter window; in that first quarter at
+ *                                             least last window's rate)
  *   orgLeft    = Remaining(latest) − ours sent since − othersRate × (now − reading time)
  *                − (L − tokenCap) once the token is known to be shared (tokenShared)
  *   hard       = min(cap − ours,  orgLeft − margin)            < 1: wait for the next window
  *   soft       = min(cap − ours,  orgLeft − othersRate × timeLeft − margin)
- *   interval   = max(window / cap,  min(timeLeft / soft, window / 20))   never slower than a
+ *   interval   = window / cap,  or when the others bind (soft < cap − ours):
+ *                max(window / cap,  min(timeLeft / soft, window / 20))   never slower than a
  *                                                          trickle that brings fresh readings
  *
  * Sends follow a schedule `interval` apart (a late timer is made up, up to half an interval), so
@@ -49,9 +51,16 @@ interface WindowState {
   /** Other clients' use: highest estimate seen, and when. */
   others: number;
   othersAt: number;
+  /**
+   * When our first answer counted in this window came: the window had opened by then, so it has
+   * ended by this + its length, often well before Reset (whole seconds, up to one late).
+   */
+  openedBy: number;
 }
 
 const DEFAULT_WINDOW_MS = 60_000;
+/** The first quarter of a window: too early to project the others' use from this window alone. */
+const EARLY = 0.25;
 /** Remaining this high means the bucket is effectively unmetered (the simulator's --no-limits). */
 const UNMETERED = 1_000_000;
 
@@ -135,23 +144,27 @@ export class BucketPacer {
     const base = this.windowMs / cap;
     let interval = base;
     const cur = this.cur;
-    if (cur !== null && now < cur.resetAt) {
+    const endBy = cur === null ? 0 : Math.min(cur.resetAt, cur.openedBy + this.windowMs);
+    if (cur !== null && now < endBy) {
       const { hard, soft, shareLeft } = this.budget(cur, cap, now);
       const timeLeft = cur.resetAt - now;
-      // Our share is spent: the next window is ours to use from its first moment (Reset has
-      // whole-second resolution, so it is already up to 1 s late).
-      if (shareLeft < 1) return this.waitForWindow(timeLeft + 10);
+      // Our share is spent: the next window is ours to use from its first moment, which is no
+      // later than `endBy` (waiting for Reset, whole seconds, would lose up to a second of it).
+      if (shareLeft < 1) return this.waitForWindow(endBy - now + 10);
       if (hard < 1) {
         // The bucket is spent by everyone: wait for the next window plus jitter, so that all
         // clients do not come back at its first millisecond.
-        return this.waitForWindow(timeLeft + 100 + Math.floor(random() * 400));
+        return this.waitForWindow(endBy - now + 100 + Math.floor(random() * 400));
       }
-      // The others' projected use leaves little or nothing (soft small or < 1). A projection from
-      // a burst, or from the first moments of a window, can be far too high, and without requests
-      // no new reading comes: never slower than a trickle (1/20 of a window apart) until Remaining
-      // shows what the others really do. `hard` still keeps the margin.
+      // Only the others' projected use stretches the pace: our own share left over the time left
+      // would stretch it at every window's end, since Reset's whole seconds make the window look
+      // up to a second longer than it is (what is not sent by its real end is lost to us).
+      // When the others leave little or nothing (soft small or < 1): a projection from a burst,
+      // or from the first moments of a window, can be far too high, and without requests no new
+      // reading comes: never slower than a trickle (1/20 of a window apart) until Remaining shows
+      // what the others really do. `hard` still keeps the margin.
       const trickle = this.windowMs / 20;
-      interval = Math.max(base, soft < 1 ? trickle : Math.min(trickle, timeLeft / soft));
+      if (soft < shareLeft) interval = Math.max(base, soft < 1 ? trickle : Math.min(trickle, timeLeft / soft));
     }
     if (this.lastSentAt === null) return { kind: 'go' };
     // The pace runs on a schedule, not from the moment of the last send: a wake-up that comes a
@@ -195,12 +208,17 @@ export class BucketPacer {
     return { hard, soft, shareLeft };
   }
 
-  /** Other clients' requests per ms in window `cur`. */
+  /**
+   * Other clients' requests per ms in window `cur`. Early in a window a handful of requests (the
+   * others' first sends after waiting for it, and Reset's whole seconds, which put the window's
+   * start up to a second late) would project to far more than they use: the elapsed time counts as
+   * at least a quarter of the window, and until then last window's rate is the floor.
+   */
   private othersRate(cur: WindowState, now: number): number {
     const start = cur.resetAt - this.windowMs;
-    const elapsed = Math.max(cur.othersAt - start, 0.1 * this.windowMs);
+    const elapsed = Math.max(cur.othersAt - start, EARLY * this.windowMs);
     const rate = cur.others / elapsed;
-    const early = now - start < 0.25 * this.windowMs;
+    const early = now - start < EARLY * this.windowMs;
     return early ? Math.max(rate, this.prevOthersRate) : rate;
   }
 
@@ -237,7 +255,7 @@ export class BucketPacer {
       if (cur !== null) {
         this.minRollover = Math.min(this.minRollover ?? Infinity, (reading.resetEpoch - cur.resetEpoch) * 1000);
         const start = cur.resetAt - this.windowMs;
-        this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, 0.1 * this.windowMs);
+        this.prevOthersRate = cur.others / Math.max(cur.othersAt - start, EARLY * this.windowMs);
       }
       this.windowMs = Math.max(this.maxTimeLeft, this.minRollover ?? this.defaultWindowMs, 1000);
       cur = {
@@ -249,6 +267,7 @@ export class BucketPacer {
         answeredAtReading: 0,
         others: 0,
         othersAt: now,
+        openedBy: now,
       };
       this.cur = cur;
       learned = true;

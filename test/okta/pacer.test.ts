@@ -97,3 +97,26 @@ describe('okta pacer: other clients early in a window', () => {
     }
   });
 });
+
+describe('okta pacer: a new window', () => {
+  it('okta pacer keeps its pace when the others send their first requests of a window together', () => {
+    // Three runs of an org, 64 of 240 each per 6 s: for this one the others send 128 per window.
+    // At a window's start they send what they held back at the end of the last one, and Reset's
+    // whole seconds put the start up to a second late: 22 of theirs in the first half second.
+    const pacer = new BucketPacer('users', { share: 64 / 240, defaultWindowMs: 6000 });
+    const t = 6_000_000;
+    const reading = (resetAt: number, remaining: number): RateReading => ({ limit: 240, remaining, resetEpoch: resetAt / 1000, resetAt, skewMs: 0 });
+    pacer.onSend(1, t);
+    pacer.onAnswer(1, t, reading(t + 6000, 239), true);
+    pacer.onSend(2, t + 5900);
+    pacer.onAnswer(2, t + 5900, reading(t + 6000, 240 - 2 - 128), true);
+    pacer.onSend(3, t + 6100);
+    pacer.onAnswer(3, t + 6100, reading(t + 12_000, 239), true);
+    pacer.onSend(4, t + 6490);
+    pacer.onAnswer(4, t + 6490, reading(t + 12_000, 240 - 2 - 22), true);
+    const d = pacer.decide(t + 6500);
+    // One every 6000 / 64 = 94 ms, as in the last window; not a trickle on a projection of 22 in 0.5 s.
+    if (d.kind === 'wait') expect(d.ms).toBeLessThanOrEqual(94);
+    else expect(d.kind).toBe('go');
+  });
+});
