@@ -120,3 +120,25 @@ describe('okta pacer: a new window', () => {
     else expect(d.kind).toBe('go');
   });
 });
+
+describe('okta pacer: a spent window', () => {
+  it('okta pacer waits for the window to end by its first answer + its length, not for Reset rounded up to the second', () => {
+    const pacer = new BucketPacer('users', { share: 0.05, defaultWindowMs: 6000 });
+    const t = 7_000_000;
+    // The window opened at t + 100 at the latest (our first answer in it); Reset says t + 7000,
+    // whole seconds rounded up: it really ends by t + 6100.
+    const reading = (remaining: number): RateReading => ({ limit: 240, remaining, resetEpoch: (t + 7000) / 1000, resetAt: t + 7000, skewMs: 0 });
+    const cap = 12; // 5 % of 240
+    for (let i = 1; i <= cap; i++) {
+      pacer.onSend(i, t + i * 10);
+      pacer.onAnswer(i, t + 100 + i * 10, reading(240 - i), true);
+    }
+    const d = pacer.decide(t + 1000);
+    expect(d.kind).toBe('wait');
+    const until = t + 1000 + (d as { ms: number }).ms;
+    expect(until).toBeGreaterThanOrEqual(t + 110 + 6000);
+    expect(until).toBeLessThan(t + 7000);
+    // Past that point the share is ours again, before any answer shows the new window.
+    expect(pacer.decide(until).kind).toBe('go');
+  });
+});
