@@ -12,7 +12,7 @@ import { parseStartAt, waitUntil, type SendPlan } from '../users/send-guard.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
 import { confirmPlan, selectFromLists, type SendOptions } from './send-selection.js';
 import { defaultOrder, kindsOrAll } from './user-kinds.js';
-import { ACTIVATION_WORK, isIn, REACTIVATION_PENDING } from '../core/lifecycle/user.js';
+import { ACTIVATION_WORK } from '../core/lifecycle/user.js';
 
 /** `users activate`: phase 2, the STAGED users this journal created are activated (Okta emails each a link). */
 export interface ActivateUsersOptions extends SendOptions {
@@ -77,9 +77,7 @@ async function prepare(rt: Runtime, options: ActivateUsersOptions): Promise<Prep
 /** `users activate --dry-run`: who a run would activate; calls nothing, writes nothing. */
 export async function previewActivation(rt: Runtime, options: ActivateUsersOptions = {}): Promise<ActivationPreview> {
   const { kinds, order, plan } = await prepare(rt, options);
-  const waiting = rt.journal.countByState(kinds)
-    .filter((c) => isIn(ACTIVATION_WORK, c.state) && (c.state !== 'deactivated' || c.reason === REACTIVATION_PENDING))
-    .reduce((n, c) => n + c.count, 0);
+  const waiting = rt.journal.countActivationWork(kinds);
   return { kinds, order, count: plan.count, waiting, plan };
 }
 

@@ -46,6 +46,7 @@ export const RECORD_COLUMNS = [
   // Refreshed by its own rule: kept only until the user exists in Okta (snapshot.ts).
   { column: 'password_hash', field: 'passwordHash', sql: 'TEXT', codec: 'json', snapshot: true },
   { column: 'password_imported', field: 'passwordImported', sql: 'INTEGER', codec: 'bool', change: true },
+  { column: 'reactivation_pending', field: 'reactivationPending', sql: 'INTEGER', codec: 'bool', change: true },
   { column: 'duplicate_of', field: 'duplicateOf', sql: 'TEXT', codec: 'text', snapshot: true, refresh: true },
   { column: 'groups', field: 'groups', sql: 'TEXT', codec: 'list', snapshot: true, refresh: true },
   { column: 'okta_id', field: 'oktaId', sql: 'TEXT', codec: 'text', change: true },

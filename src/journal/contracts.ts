@@ -40,6 +40,8 @@ export interface RecordReader {
   page(filter: { kinds: Kind[]; states: RecordState[]; dirtyOnly?: boolean }, after: { kind: string; key: string } | null, limit: number): JournalRow[];
   /** Per kind, state and reason (portals included when asked for, or when no kinds are given). */
   countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[];
+  /** Records `users activate` would take (lifecycle isActivationWork), of the given kinds. */
+  countActivationWork(kinds: Kind[]): number;
   all(kinds?: Kind[]): IterableIterator<JournalRow>;
 }
 

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { JournalError } from '../core/errors.js';
 import type { RecordState } from '../core/lifecycle/record.js';
+import { isActivationWork } from '../core/lifecycle/user.js';
 import type { Kind, UserKind } from '../core/types.js';
 import type { UserRecord } from '../records/types.js';
 import { columnsWith, fromSql, RECORD_COLUMNS, toSql } from './columns.js';
@@ -87,7 +88,7 @@ export class MemoryJournal implements JournalStores {
       }
       const fields = sourceFields(r);
       const raw: Record<string, unknown> = Object.fromEntries(RECORD_COLUMNS.map((c) => [c.field, null]));
-      Object.assign(raw, { ours: 0, dirty: 0, passwordImported: 0, attempts: 0, updatedAt: now });
+      Object.assign(raw, { ours: 0, dirty: 0, passwordImported: 0, reactivationPending: 0, attempts: 0, updatedAt: now });
       for (const c of SNAP_COLUMNS) raw[c.field] = toSql(c.codec, fields[c.field]);
       this.data.records.set(id(r.kind, r.key), toJournalRow(raw));
     }
@@ -171,6 +172,12 @@ export class MemoryJournal implements JournalStores {
     if (change.clearPasswordHash) row.passwordHash = null;
     if (change.attemptsIncrement) row.attempts += 1;
     this.data.records.set(id(kind, key), row);
+  }
+
+  countActivationWork(kinds: Kind[]): number {
+    let n = 0;
+    for (const r of this.data.records.values()) if (kinds.includes(r.kind) && isActivationWork(r)) n++;
+    return n;
   }
 
   countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[] {

@@ -21,7 +21,7 @@ import type { ActiveMilestones, JournalRow, PlanCounts, SnapshotWriter } from '.
 const BATCH = 5000;
 
 const OWNED = `r.ours = 1 AND r.okta_id IS NOT NULL AND r.state ${inStates(MAY_HOLD_OKTA_USER)}`;
-const DEACTIVATED = `records.state ${inStates(DEACTIVATION)} AND records.reason IS NOT '${REACTIVATION_PENDING}'`;
+const DEACTIVATED = `records.state ${inStates(DEACTIVATION)} AND records.reactivation_pending = 0`;
 
 export function profileHash(r: Pick<UserRecord, 'login' | 'email' | 'firstName' | 'lastName' | 'locale' | 'preferredLanguage'>): string {
   return createHash('sha1').update(JSON.stringify([r.login, r.email, r.firstName, r.lastName, r.locale, r.preferredLanguage])).digest('base64');
@@ -257,6 +257,7 @@ export class SqliteSnapshot implements SnapshotWriter {
             WHEN 'reactivate' THEN 'back in the source; its Okta user (ours) was deactivated: "efs-okta users activate" reactivates it'
             WHEN 'skipped' THEN s.message WHEN 'invalid' THEN s.message WHEN 'duplicate' THEN s.message
             ELSE records.message END,
+          reactivation_pending = CASE s.cat WHEN 'reactivate' THEN 1 WHEN 'removed' THEN 0 ELSE records.reactivation_pending END,
           dirty = CASE WHEN s.cat = 'update' THEN 1 ELSE 0 END,
           updated_at = @now
         FROM snap s WHERE s.kind = records.kind AND s.key = records.key`).run({ now });
@@ -266,7 +267,7 @@ export class SqliteSnapshot implements SnapshotWriter {
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
       // A deactivated record that was waiting for reactivation and left again: just deactivated.
       const goneAgain = this.db.prepare(`UPDATE main.records SET reason = 'removed.missing', message = 'no longer in the source',
-          updated_at = @now WHERE kind = @kind AND state = 'deactivated' AND reason = '${REACTIVATION_PENDING}'
+          reactivation_pending = 0, updated_at = @now WHERE kind = @kind AND state = 'deactivated' AND reactivation_pending = 1
           AND NOT EXISTS (SELECT 1 FROM snap s WHERE s.kind = records.kind AND s.key = records.key)`);
       for (const kind of kinds) {
         gone.run({ now, kind });

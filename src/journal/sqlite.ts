@@ -5,7 +5,9 @@ import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { RecordState } from '../core/lifecycle/record.js';
 import type { Kind, UserKind } from '../core/types.js';
+import { ACTIVATION_WORK } from '../core/lifecycle/user.js';
 import { columnsWith, RECORD_COLUMNS, toSql } from './columns.js';
+import { inStates } from './state-sql.js';
 import { activationLogOf, type SqliteActivationLog } from './activation.js';
 import { migrations } from './migrations/index.js';
 import { isAlive, lockedError, thisProcess } from './lock.js';
@@ -238,6 +240,13 @@ export class SqliteJournal implements Journal {
     if (change.attemptsIncrement) sets.push('attempts = attempts + 1');
     const info = this.prepared(`UPDATE records SET ${sets.join(', ')} WHERE kind = @kind AND key = @key`).run(params);
     if (info.changes !== 1) throw new JournalError('JOURNAL_NO_RECORD', `journal has no record ${kind}:${key}`);
+  }
+
+  countActivationWork(kinds: Kind[]): number {
+    if (kinds.length === 0) return 0;
+    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM records WHERE kind IN (${kinds.map(() => '?').join(',')})
+      AND state ${inStates(ACTIVATION_WORK)} AND (state <> 'deactivated' OR reactivation_pending = 1)`).get(...kinds) as { n: number };
+    return row.n;
   }
 
   countByState(kinds?: Kind[]): { kind: Kind; state: RecordState; reason: string | null; count: number }[] {

@@ -27,6 +27,8 @@ export interface JournalRow {
   passwordHash: PasswordHash | null;
   /** Created in Okta with an imported password hash: never sent an activation email. */
   passwordImported: boolean;
+  /** Back in the source after its Okta user (ours) was deactivated: `users activate` reactivates it. */
+  reactivationPending: boolean;
   duplicateOf: string | null;
   /** User kinds whose Okta group this user belongs in (two when an admin is also a panelist). */
   groups: UserKind[];

@@ -1,4 +1,4 @@
-import { REACTIVATION_PENDING } from '../core/lifecycle/user.js';
+import { isActivationWork } from '../core/lifecycle/user.js';
 import type { UserKind } from '../core/types.js';
 import type { LastLoginCursor } from '../journal/activation.js';
 import type { Journal, JournalRow } from '../journal/types.js';
@@ -30,8 +30,8 @@ export function selectedRows(sel: OrderedSelection): (journal: Journal, options:
     let yielded = 0;
     const take = (row: JournalRow): boolean => {
       if (!row.ours || !row.oktaId) return false;
-      // Deactivated records back in the source wait as `reactivation.pending`; other deactivated ones stay.
-      if (row.state === 'deactivated' && row.reason !== REACTIVATION_PENDING) return false;
+      // Deactivated records back in the source wait for reactivation; other deactivated ones stay.
+      if (!isActivationWork(row)) return false;
       const id = `${row.kind}:${row.key}`;
       if (sel.only && !sel.only.has(id)) return false;
       if (sel.exclude?.has(id)) return false;

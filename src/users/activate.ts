@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { CoreEmitter } from '../core/events.js';
-import { ACTIVATION_WORK, REACTIVATION_PENDING } from '../core/lifecycle/user.js';
+import { ACTIVATION_WORK, isActivationWork, REACTIVATION_PENDING } from '../core/lifecycle/user.js';
 import { activated, failed, toActivating, toAwaitingActivation, toFailed, toOktaStatus, type UserLifecycle } from '../core/lifecycle/user-transitions.js';
 import type { UserKind } from '../core/types.js';
 import type { Journal, JournalRow } from '../journal/types.js';
@@ -25,7 +25,7 @@ import { wavePacer } from '../run/wave-pacer.js';
  * Okta's answer. `activating` records the delivery (`activation`: email, link or none); a `link`
  * activation found PROVISIONED after a crash, or answered E0000016 on a replay, lost its link and is
  * issued a new one (POST /lifecycle/reactivate), never counted as activated. Records back in the
- * source after --deactivate-removed deactivated their user (`deactivated` / `reactivation.pending`)
+ * source after --deactivate-removed deactivated their user (`deactivated`, reactivationPending)
  * are activated again (Okta's activate accepts DEPROVISIONED users).
  */
 export interface ActivateOptions {
@@ -59,10 +59,6 @@ export interface ActivateSummary {
   interrupted: boolean;
 }
 
-function activatable(c: { state: string; reason: string | null }): boolean {
-  return c.state === 'staged' || c.state === 'activating' || (c.state === 'deactivated' && c.reason === REACTIVATION_PENDING);
-}
-
 const PAGE = 500;
 
 export async function* stagedRows(journal: Journal, options: ActivateOptions): AsyncGenerator<JournalRow> {
@@ -72,7 +68,7 @@ export async function* stagedRows(journal: Journal, options: ActivateOptions): A
     const rows = journal.page({ kinds: options.kinds, states: [...ACTIVATION_WORK] }, after, PAGE);
     if (rows.length === 0) return;
     for (const row of rows) {
-      if (!row.ours || !row.oktaId || !activatable(row)) continue;
+      if (!row.ours || !row.oktaId || !isActivationWork(row)) continue;
       if (options.only && !options.only.has(row.key) && !options.only.has((row.login ?? '').toLowerCase())) continue;
       if (options.max !== undefined && yielded >= options.max) return;
       yielded++;
@@ -93,7 +89,7 @@ export async function activateUsers(
   const total = Math.min(
     options.max ?? Infinity,
     options.only?.size ?? Infinity,
-    journal.countByState(options.kinds).filter(activatable).reduce((n, c) => n + c.count, 0),
+    journal.countActivationWork(options.kinds),
   );
   const meter = new ProgressMeter('activate', total, clock, emitter);
   const wait = wavePacer(clock, options.perHour, options.signal);
@@ -147,7 +143,7 @@ export async function activateUsers(
       // Users with an imported password hash already have a password: no activation email. The
       // journal's own field, not the reason (which failures and resyncs overwrite).
       const sendEmail = options.sendEmail && !row.passwordImported;
-      const reactivation = row.reason === REACTIVATION_PENDING;
+      const reactivation = row.reactivationPending;
       // Where the record waits when this attempt fails: staged, or deactivated awaiting reactivation.
       waitingState = reactivation ? 'deactivated' : 'staged';
       waitingReason = reactivation ? REACTIVATION_PENDING : 'activation.failed';

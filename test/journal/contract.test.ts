@@ -109,7 +109,7 @@ describe.each(SUBJECTS)('journal contract (%s)', (_name, make) => {
     expect(j.get('admin', 'A0')).toMatchObject({
       kind: 'admin', key: 'A0', state: 'pending', reason: null, login: 'a0@example.com', loginKey: 'a0@example.com', groups: ['admin'],
       passwordHash: { algorithm: 'BCRYPT', workFactor: 10, salt: 's', value: 'v' }, oktaId: null, ours: false, dirty: false, attempts: 0,
-      passwordImported: false, ownership: null, activation: null, createMarkedAt: null, updatedAt: T0,
+      passwordImported: false, reactivationPending: false, ownership: null, activation: null, createMarkedAt: null, updatedAt: T0,
     });
     expect(j.get('panelist', 'S1')).toMatchObject({ state: 'skipped', reason: 'status.excluded', message: 'status inactive is not included' });
     expect(j.get('admin', 'nobody')).toBeNull();
@@ -162,6 +162,21 @@ describe.each(SUBJECTS)('journal contract (%s)', (_name, make) => {
     ]);
     expect(j.countByState().map((c) => `${c.kind}:${c.state}:${c.count}`)).toEqual(['admin:pending:4', 'panelist:failed:1', 'panelist:failed:1', 'panelist:pending:12', 'panelist:skipped:1', 'portal:pending:1']);
     expect(j.countByState(['admin', 'portal']).map((c) => c.kind)).toEqual(['admin', 'portal']);
+  });
+
+  it('record store: counts activation work by the reactivation fact, never by the reason', () => {
+    j.setState('panelist', 'P00', { state: 'staged' }, T0);
+    j.setState('panelist', 'P01', { state: 'activating' }, T0);
+    j.setState('panelist', 'P02', { state: 'deactivated', reason: 'removed.missing' }, T0);
+    // The reason says "pending", the fact says no: not work. The fact says yes: work, whatever the reason.
+    j.setState('panelist', 'P03', { state: 'deactivated', reason: 'reactivation.pending' }, T0);
+    j.setState('panelist', 'P04', { state: 'deactivated', reason: 'anything', reactivationPending: true }, T0);
+    j.setState('admin', 'A0', { state: 'staged' }, T0);
+    expect(j.get('panelist', 'P04')).toMatchObject({ reactivationPending: true });
+    expect(j.get('panelist', 'P03')).toMatchObject({ reactivationPending: false });
+    expect(j.countActivationWork(['panelist'])).toBe(3);
+    expect(j.countActivationWork(['panelist', 'admin'])).toBe(4);
+    expect(j.countActivationWork([])).toBe(0);
   });
 
   it('lock: one holder at a time; a live holder refuses, a dead or silent one is taken over; release and close free it', () => {

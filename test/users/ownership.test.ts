@@ -175,14 +175,15 @@ describe('ownership (users/create, rollback): a user is ours only by our own cre
       expect(reactivate).toBe(ours.length);
       expect(plan.counts.reduce((n, c) => n + c.done, 0)).toBe(0);
       await inst.create({ rt });
-      expect(rt.journal.get(ours[0]!.kind, ours[0]!.key)).toMatchObject({ state: 'deactivated', reason: 'reactivation.pending' });
+      expect(rt.journal.get(ours[0]!.kind, ours[0]!.key)).toMatchObject({ state: 'deactivated', reactivationPending: true });
+      expect(rt.journal.countActivationWork(['admin', 'panelist'])).toBe(ours.length);
       const links: string[] = [];
       const summary = await activateUsers({ journal: rt.journal, okta: rt.okta!, emitter: rt.emitter, clock: new FakeClock() },
         { installation: 'samples', kinds: ['admin', 'panelist'], sendEmail: false, concurrency: 4, onLink: (_r, url) => links.push(url) });
       expect(summary).toMatchObject({ reactivated: ours.length, failed: 0 });
       expect(links).toHaveLength(ours.length);
       for (const r of ours) {
-        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'provisioned', oktaId: r.oktaId });
+        expect(rt.journal.get(r.kind, r.key)).toMatchObject({ state: 'provisioned', oktaId: r.oktaId, reactivationPending: false });
         expect(inst.sim.org.users.get(r.oktaId!)?.status).toBe('PROVISIONED');
       }
     } finally {

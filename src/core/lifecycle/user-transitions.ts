@@ -7,7 +7,9 @@ import { stateForStatus, type ActivationMode, type Ownership, type UserState } f
  * One function per transition of a user record. Each writes the new state and its facts through
  * the journal (committed before it returns) and emits `record:state` with from/to, then the
  * follow-up event a transition has (`user:created`, `user:linked`, …). Facts are fields of their
- * own: ownership, `passwordImported`, the activation mode; the reason only explains them.
+ * own: ownership, `passwordImported`, the activation mode, `reactivationPending` (kept through an
+ * activation attempt, ended by any transition that says where the user now stands); the reason
+ * only explains them.
  */
 export interface UserStateChange {
   state: UserState;
@@ -18,6 +20,7 @@ export interface UserStateChange {
   syncedHash?: string | null;
   clearPasswordHash?: boolean;
   passwordImported?: boolean;
+  reactivationPending?: boolean;
   dirty?: boolean;
   attemptsIncrement?: boolean;
   lastError?: string | null;
@@ -130,13 +133,13 @@ export function toProfileSynced(d: UserLifecycle, row: UserRef & { state: UserSt
 /** Where Okta says a user of ours stands (found after a crash, a failure, or an earlier run). */
 export function toOktaStatus(d: UserLifecycle, row: UserRef, status: string, note: { reason: string | null; message: string | null }): UserState {
   const state = stateForStatus(status);
-  move(d, row, { state, reason: note.reason, message: note.message, lastError: null });
+  move(d, row, { state, reason: note.reason, message: note.message, lastError: null, reactivationPending: false });
   return state;
 }
 
 /** Okta's calls for this record failed after the governor's retries; the next run retries it. */
 export function toFailed(d: UserLifecycle, row: UserRef & { attempts: number }, failure: { code: string; message: string }): void {
-  move(d, row, { state: 'failed', reason: `okta.${failure.code}`, message: failure.message, lastError: failure.code, attemptsIncrement: true });
+  move(d, row, { state: 'failed', reason: `okta.${failure.code}`, message: failure.message, lastError: failure.code, attemptsIncrement: true, reactivationPending: false });
   failed(d, row, failure);
 }
 
@@ -152,12 +155,12 @@ export function toActivating(d: UserLifecycle, row: UserRef, activating: { activ
 
 /** Emailed or handed a link, no password yet (Okta PROVISIONED). */
 export function toProvisioned(d: UserLifecycle, row: UserRef, reason: 'activation.email' | 'activation.link' | 'activation.waiting'): void {
-  move(d, row, { state: 'provisioned', reason, message: null, lastError: null });
+  move(d, row, { state: 'provisioned', reason, message: null, lastError: null, reactivationPending: false });
 }
 
 /** The user has a password (set after the link, or imported): Okta ACTIVE. */
 export function toActive(d: UserLifecycle, row: UserRef, reason: 'password.imported' | 'activation.password_set'): void {
-  move(d, row, { state: 'active', reason, message: null, lastError: null });
+  move(d, row, { state: 'active', reason, message: null, lastError: null, reactivationPending: false });
 }
 
 /** Our activation went out: an imported password makes the user active at once, anyone else waits PROVISIONED. */
@@ -179,20 +182,20 @@ export function toDeactivating(d: UserLifecycle, row: UserRef): void {
 
 /** The Okta user is DEPROVISIONED (on request, or found so). */
 export function toDeactivated(d: UserLifecycle, row: UserRef, note: { reason: string; message: string | null }): void {
-  move(d, row, { state: 'deactivated', ...note });
+  move(d, row, { state: 'deactivated', ...note, reactivationPending: false });
 }
 
 /** Rollback deleted the Okta user; a later run creates it afresh. */
 export function toDeleted(d: UserLifecycle, row: UserRef): void {
-  move(d, row, { state: 'deleted', reason: 'rollback', message: 'deleted from Okta by rollback', dirty: false });
+  move(d, row, { state: 'deleted', reason: 'rollback', message: 'deleted from Okta by rollback', dirty: false, reactivationPending: false });
 }
 
 /** Rollback took back the memberships of a linked user; the Okta user itself is untouched. */
 export function toUnlinked(d: UserLifecycle, row: UserRef): void {
-  move(d, row, { state: 'removed', reason: 'rollback.unlinked', message: 'removed from the installation groups by rollback; the Okta user is untouched' });
+  move(d, row, { state: 'removed', reason: 'rollback.unlinked', message: 'removed from the installation groups by rollback; the Okta user is untouched', reactivationPending: false });
 }
 
 /** Nothing in Okta for a create that a crash left in flight: the record starts over. */
 export function toPending(d: UserLifecycle, row: UserRef): void {
-  move(d, row, { state: 'pending', reason: null, message: null });
+  move(d, row, { state: 'pending', reason: null, message: null, reactivationPending: false });
 }

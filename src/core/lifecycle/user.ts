@@ -89,6 +89,11 @@ export const DEACTIVATION: readonly UserState[] = ['deactivating', 'deactivated'
 /** What `users activate` takes: staged, interrupted activations, and deactivated users back in the source. */
 export const ACTIVATION_WORK: readonly UserState[] = ['activating', 'staged', 'deactivated'];
 
+/** Of ACTIVATION_WORK, a deactivated record counts only when it waits for reactivation (its own field). */
+export function isActivationWork(r: { state: string; reactivationPending: boolean }): boolean {
+  return isIn(ACTIVATION_WORK, r.state) && (r.state !== 'deactivated' || r.reactivationPending);
+}
+
 /** Emailed (or handed a link): `users refresh` reads where they stand in Okta. */
 export const LINK_SENT: readonly UserState[] = ['provisioned', 'active'];
 

@@ -14,5 +14,6 @@ import { m003 } from './003-state-index.js';
 import { m004 } from './004-ownership.js';
 import { m005 } from './005-okta-fields.js';
 import { m009 } from './009-activation.js';
+import { m010 } from './010-reactivation.js';
 
-export const migrations: Migration[] = [m001, m002, m003, m004, m005, m009];
+export const migrations: Migration[] = [m001, m002, m003, m004, m005, m009, m010];
