@@ -1,16 +1,14 @@
-import path from 'node:path';
 import type { Runtime } from '../app/runtime.js';
 import { parseDuration } from '../core/duration.js';
-import { ConfigError, InterruptedError, UsageError } from '../core/errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import type { UserKind } from '../core/types.js';
 import { pageByLastLogin } from '../journal/activation.js';
 import type { Journal } from '../journal/types.js';
-import { LinksFile } from '../report/links-file.js';
 import { activateUsers as activatePhase, type ActivateOptions, type ActivateSummary } from '../users/activate.js';
 import { selectedRows, type ActivationOrder } from '../users/activate-order.js';
-import { parseStartAt, waitUntil, type SendPlan } from '../users/send-guard.js';
+import { parseStartAt, type SendPlan } from '../users/send-guard.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
-import { confirmPlan, selectFromLists, type SendOptions } from './send-selection.js';
+import { readyToSend, selectFromLists, type SendOptions } from './send-selection.js';
 import { defaultOrder, kindsOrAll } from './user-kinds.js';
 import { ACTIVATION_WORK } from '../core/lifecycle/user.js';
 
@@ -87,12 +85,7 @@ export async function activateUsers(rt: Runtime, options: ActivateUsersOptions =
   if (!okta) throw new ConfigError('OKTA_REQUIRED', 'users activate needs an Okta connection (this runtime was opened without one)');
   return runCommand(rt, { command: 'users activate', phase: 'activate' }, async (run) => {
     const { kinds, rows, plan } = await prepare(rt, options);
-    await confirmPlan(plan, rt.clock.now(), options, rt.config.activation.confirmAbove);
-    await waitUntil(rt.clock, plan.startAt, options.signal).catch((err: unknown) => {
-      if (options.signal?.aborted) throw new InterruptedError('INTERRUPTED', 'interrupted while waiting for --start-at: nothing was sent; run the same command again');
-      throw err;
-    });
-    const links = plan.sendEmail ? null : new LinksFile(path.join(rt.config.reportDir, `activation-links-${new Date(rt.clock.now()).toISOString().replace(/[:.]/g, '-')}.csv`));
+    const links = await readyToSend(plan, options, { clock: rt.clock, confirmAbove: rt.config.activation.confirmAbove, reportDir: rt.config.reportDir, linksName: 'activation-links' });
     try {
       await options.beforeRun?.();
       const runId = run.start();

@@ -1,14 +1,12 @@
-import path from 'node:path';
 import type { Runtime } from '../app/runtime.js';
 import { parseDuration } from '../core/duration.js';
-import { ConfigError, InterruptedError, JournalError, UsageError } from '../core/errors.js';
+import { ConfigError, JournalError, UsageError } from '../core/errors.js';
 import type { UserKind } from '../core/types.js';
 import type { FunnelData, SqliteActivationLog } from '../journal/activation.js';
-import { LinksFile } from '../report/links-file.js';
 import { campaignStart, dueRows, remindUsers as remindPhase, type ReminderOptions, type ReminderSummary } from '../users/reminders.js';
-import { parseStartAt, waitUntil, type SendPlan } from '../users/send-guard.js';
+import { parseStartAt, type SendPlan } from '../users/send-guard.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
-import { confirmPlan, selectFromLists, type SendOptions } from './send-selection.js';
+import { readyToSend, selectFromLists, type SendOptions } from './send-selection.js';
 import { kindsOrAll } from './user-kinds.js';
 import { REMINDABLE } from '../core/lifecycle/user.js';
 
@@ -100,12 +98,7 @@ export async function remindUsers(rt: Runtime, options: RemindUsersOptions = {})
   if (!okta) throw new ConfigError('OKTA_REQUIRED', 'users reactivate needs an Okta connection (this runtime was opened without one)');
   return runCommand(rt, { command: 'users reactivate', phase: 'reactivate' }, async (run) => {
     const { reminder, plan } = await prepare(rt, options);
-    await confirmPlan(plan, rt.clock.now(), options, rt.config.activation.confirmAbove);
-    await waitUntil(rt.clock, plan.startAt, options.signal).catch((err: unknown) => {
-      if (options.signal?.aborted) throw new InterruptedError('INTERRUPTED', 'interrupted while waiting for --start-at: nothing was sent; run the same command again');
-      throw err;
-    });
-    const links = plan.sendEmail ? null : new LinksFile(path.join(rt.config.reportDir, `reminder-links-${new Date(rt.clock.now()).toISOString().replace(/[:.]/g, '-')}.csv`));
+    const links = await readyToSend(plan, options, { clock: rt.clock, confirmAbove: rt.config.activation.confirmAbove, reportDir: rt.config.reportDir, linksName: 'reminder-links' });
     try {
       await options.beforeRun?.();
       const runId = run.start();

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import path from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import type { UserState } from '../core/lifecycle/user.js';
 import type { UserKind } from '../core/types.js';
 import { jsonText, terminalText } from '../core/terminal-text.js';
 import type { Journal } from '../journal/types.js';
 import { describeUnmatched, matchList, parseListText, type ListMatch } from '../users/selection.js';
-import { confirmSending, type SendPlan } from '../users/send-guard.js';
+import { LinksFile } from '../report/links-file.js';
+import { confirmSending, waitUntil, type SendPlan } from '../users/send-guard.js';
 
 /** Who a sending command (activate, reminders) may reach, and the confirmation its count needs. */
 export interface SendOptions {
@@ -70,8 +73,27 @@ export function selectFromLists(journal: Journal, o: SendOptions, kinds: UserKin
 }
 
 /** The confirmation a send plan needs: the caller's, or (no terminal to ask at) `yes` above confirmAbove. */
-export async function confirmPlan(plan: SendPlan, now: number, o: SendOptions, confirmAbove: number): Promise<void> {
+async function confirmPlan(plan: SendPlan, now: number, o: SendOptions, confirmAbove: number): Promise<void> {
   if (o.confirm) return o.confirm(plan, now, confirmAbove);
   // Links written to a file (--no-email) reach nobody's mailbox: only emails need the confirmation.
   await confirmSending(plan.sendEmail ? plan.count : 0, { yes: o.yes ?? false, isTTY: false, confirmAbove, ask: () => Promise.resolve('') });
+}
+
+/**
+ * Everything before the first send of `users activate` and `users reactivate`: the confirmation,
+ * the wait for --start-at (nothing is sent if it is interrupted), and with --no-email the links
+ * file, named `<linksName>-<time>.csv` in reportDir.
+ */
+export async function readyToSend(
+  plan: SendPlan,
+  o: SendOptions & { signal?: AbortSignal | undefined },
+  at: { clock: Clock; confirmAbove: number; reportDir: string; linksName: string },
+): Promise<LinksFile | null> {
+  await confirmPlan(plan, at.clock.now(), o, at.confirmAbove);
+  await waitUntil(at.clock, plan.startAt, o.signal).catch((err: unknown) => {
+    if (o.signal?.aborted) throw new InterruptedError('INTERRUPTED', 'interrupted while waiting for --start-at: nothing was sent; run the same command again');
+    throw err;
+  });
+  if (plan.sendEmail) return null;
+  return new LinksFile(path.join(at.reportDir, `${at.linksName}-${new Date(at.clock.now()).toISOString().replace(/[:.]/g, '-')}.csv`));
 }
